@@ -1,0 +1,215 @@
+"""Programmes, cohorts, the library directory and who plays which role in a cohort."""
+
+import zoneinfo
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from metlib.timezones import validate_time_zone
+
+
+class Programme(models.Model):
+    """A cohort programme an organisation runs year after year (e.g. MetLib Learning Circle)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    organisation = models.CharField(
+        _("organisation"),
+        max_length=200,
+        help_text=_("Who runs the programme, e.g. “IFLA Metropolitan Libraries Section”."),
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cohort(models.Model):
+    """One year of a programme: its call for nominations, its people and its calendar."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("programme")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    programme_start = models.DateField(_("programme starts"))
+    programme_end = models.DateField(_("programme ends"))
+    nominations_open_at = models.DateTimeField(_("nominations open"))
+    nominations_deadline = models.DateTimeField(_("nomination deadline"))
+    announcement_date = models.DateField(
+        _("results announced"), help_text=_("When every applicant hears the selection's result.")
+    )
+    capacity_min = models.PositiveSmallIntegerField(
+        _("minimum participants"), validators=[MinValueValidator(1)]
+    )
+    capacity_max = models.PositiveSmallIntegerField(
+        _("maximum participants"), validators=[MinValueValidator(1)]
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text=_("Dates and times of this cohort are entered in this zone."),
+    )
+    stipends_available = models.PositiveSmallIntegerField(
+        _("travel stipends available"),
+        default=0,
+        help_text=_("How many travel stipends the organisers can award."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["-programme_start", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(programme_end__gte=F("programme_start")),
+                name="cohort_programme_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(nominations_deadline__gt=F("nominations_open_at")),
+                name="cohort_deadline_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity_max__gte=F("capacity_min")),
+                name="cohort_capacity_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cohorts:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        errors = {}
+        if self.programme_start and self.programme_end and self.programme_end < self.programme_start:
+            errors["programme_end"] = _("The programme cannot end before it starts.")
+        if (
+            self.nominations_open_at
+            and self.nominations_deadline
+            and self.nominations_deadline <= self.nominations_open_at
+        ):
+            errors["nominations_deadline"] = _("The deadline must come after the opening.")
+        if self.capacity_min and self.capacity_max and self.capacity_max < self.capacity_min:
+            errors["capacity_max"] = _("The maximum cannot be below the minimum.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def nominations_are_open(self, *, at: datetime | None = None) -> bool:
+        at = at or timezone.now()
+        return self.nominations_open_at <= at < self.nominations_deadline
+
+
+class Theme(models.Model):
+    """A theme the cohort's programme covers, e.g. "Urban Mobility"."""
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="themes", verbose_name=_("cohort")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["cohort", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "name"], name="theme_unique_per_cohort")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Library(models.Model):
+    """A library in the directory, which outlives cohorts."""
+
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("city"), max_length=120)
+    country = CountryField(_("country"))
+    city_population = models.PositiveIntegerField(
+        _("population of the urban area served"),
+        null=True,
+        blank=True,
+        help_text=_("The number of people in the urban area the library serves."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("library")
+        verbose_name_plural = _("libraries")
+        ordering = ["name", "city"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "city", "country"], name="library_unique_name_city_country"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.city}"
+
+
+class Role(models.TextChoices):
+    FACILITATOR = "facilitator", _("facilitator")
+    ADVISOR = "advisor", _("advisor")
+    MENTOR = "mentor", _("mentor")
+    PARTICIPANT = "participant", _("participant")
+
+
+class Membership(models.Model):
+    """Who plays which role in which cohort: the one source of truth for permissions."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("person"),
+    )
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("cohort")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    library = models.ForeignKey(
+        Library,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("library"),
+        help_text=_("The library the person represents in this cohort, if any."),
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["cohort", "role", "user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "cohort", "role"], name="membership_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.cohort}"

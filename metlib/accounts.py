@@ -1,0 +1,25 @@
+"""Hooks into django-allauth: its mail goes through our outbox like every other mail."""
+
+import uuid
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+
+from .outbox import queue_email
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        message = self.render_mail(template_prefix, email, context)
+        html = next(
+            (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"),
+            "",
+        )
+        # Each code or link is its own mail: a fresh key, never deduplicated.
+        queue_email(
+            key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4()}",
+            to=email,
+            subject=str(message.subject),
+            text=str(message.body),
+            html=str(html),
+        )

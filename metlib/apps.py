@@ -1,0 +1,18 @@
+import logging
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger("metlib")
+
+
+class MetlibConfig(AppConfig):
+    name = "metlib"
+    verbose_name = _("MetLib Circle")
+
+    def ready(self) -> None:
+        if settings.CELERY_TASK_ALWAYS_EAGER and not settings.TESTING:
+            logger.warning(
+                "CELERY_BROKER_URL is not set: background tasks run eagerly in the web process."
+            )

@@ -1,0 +1,42 @@
+"""Activates each person's own time zone and language for the request."""
+
+import zoneinfo
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+
+TIME_ZONE_COOKIE = "tz"
+
+
+def _zone_or_none(name: str | None) -> zoneinfo.ZoneInfo | None:
+    if not name or len(name) > 64:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+class UserPreferencesMiddleware:
+    """A signed-in person's profile decides; a visitor's browser zone (a cookie) otherwise."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            zone = _zone_or_none(user.time_zone)
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+        else:
+            zone = _zone_or_none(request.COOKIES.get(TIME_ZONE_COOKIE))
+        if zone is not None:
+            timezone.activate(zone)
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

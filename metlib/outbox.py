@@ -1,0 +1,180 @@
+"""The outbox: every email is a row before it is a message.
+
+Callers queue mail inside their own transaction; the row and the change that caused it
+commit together. After commit a task sends it; a periodic sweep retries what is pending.
+"""
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Email
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: str
+    mimetype: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"filename": self.filename, "content": self.content, "mimetype": self.mimetype}
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_email(*, template: str, context: Mapping[str, Any], language: str | None = None) -> RenderedEmail:
+    """Render the triplet ``email/<template>-subject.txt``, ``-body.txt`` and ``-body.html``."""
+    context = {"site_url": settings.SITE_URL, **context}
+    with translation.override(language or translation.get_language()):
+        subject = render_to_string(f"email/{template}-subject.txt", context)
+        text = render_to_string(f"email/{template}-body.txt", context)
+        html = render_to_string(f"email/{template}-body.html", context)
+    return RenderedEmail(subject=" ".join(subject.split()), text=text.strip() + "\n", html=html)
+
+
+def queue_email(
+    *,
+    key: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str = "",
+    attachments: Iterable[Attachment] = (),
+    headers: Mapping[str, str] | None = None,
+) -> Email:
+    """Write one mail to the outbox in the caller's transaction and send it after commit.
+
+    Queuing the same ``key`` twice returns the mail already queued, unchanged.
+    """
+    try:
+        with transaction.atomic():
+            email = Email.objects.create(
+                key=key,
+                to=to,
+                subject=subject[:300],
+                body_text=text,
+                body_html=html,
+                attachments=[a.as_json() for a in attachments],
+                headers=dict(headers or {}),
+            )
+    except IntegrityError:
+        return Email.objects.get(key=key)
+    from .tasks import send_email
+
+    transaction.on_commit(lambda: send_email.delay(email_id=email.pk))
+    return email
+
+
+def queue_templated_email(
+    *,
+    key: str,
+    to: str,
+    template: str,
+    context: Mapping[str, Any],
+    language: str | None = None,
+    attachments: Iterable[Attachment] = (),
+) -> Email:
+    """Render a template triplet and queue it (see :func:`queue_email`)."""
+    if Email.objects.filter(key=key).exists():
+        return Email.objects.get(key=key)
+    rendered = render_email(template=template, context=context, language=language)
+    return queue_email(
+        key=key,
+        to=to,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        attachments=attachments,
+    )
+
+
+def _as_message(email: Email) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject, body=email.body_text, to=[email.to], headers=dict(email.headers)
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    return message
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Back off 1, 2, 4 … minutes after each failed attempt, at most six hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def send_queued_email(*, email_id: int) -> bool:
+    """Send one pending mail; True if this call sent it.
+
+    The row is claimed with ``SELECT … FOR UPDATE SKIP LOCKED`` and marked sent in the same
+    transaction, so two senders never send the same mail and a sent mail is never sent again.
+    A refusal by the mail server leaves it pending with a later ``next_attempt_at``.
+    """
+    with transaction.atomic():
+        email = (
+            Email.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, status=Email.Status.PENDING)
+            .first()
+        )
+        if email is None:
+            return False
+        email.attempts += 1
+        try:
+            connection = get_connection(fail_silently=False)
+            connection.send_messages([_as_message(email)])
+        except Exception as error:  # noqa: BLE001 — any failure to hand over is retried
+            email.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                email.status = Email.Status.FAILED
+            email.next_attempt_at = timezone.now() + retry_delay(email.attempts)
+            email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            logger.warning("Mail %s not sent (attempt %s): %s", email.pk, email.attempts, type(error).__name__)
+            return False
+        email.status = Email.Status.SENT
+        email.sent_at = timezone.now()
+        email.last_error = ""
+        email.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        return True
+
+
+def due_email_ids(*, limit: int = 500) -> list[int]:
+    """Ids of pending mail whose next attempt is due, oldest first."""
+    return list(
+        Email.objects.filter(status=Email.Status.PENDING, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def sweep_outbox(*, limit: int = 500) -> int:
+    """Try every pending mail that is due, in this process; return how many were sent."""
+    return sum(send_queued_email(email_id=email_id) for email_id in due_email_ids(limit=limit))
+
+
+def retry_failed_email(*, email_id: int) -> bool:
+    """Put a mail that gave up back in the queue (a facilitator's "retry"); True if it was failed."""
+    from .tasks import send_email
+
+    requeued = Email.objects.filter(pk=email_id, status=Email.Status.FAILED).update(
+        status=Email.Status.PENDING, attempts=0, last_error="", next_attempt_at=timezone.now()
+    )
+    if requeued:
+        transaction.on_commit(lambda: send_email.delay(email_id=email_id))
+    return bool(requeued)

@@ -1,0 +1,35 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cohorts.selectors import memberships_of, open_calls, upcoming_calls
+
+from .forms import ProfileForm
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to what they can do here."""
+    memberships = list(memberships_of(user=request.user)) if request.user.is_authenticated else []
+    return render(
+        request,
+        "home.html",
+        {
+            "memberships": memberships,
+            "open_calls": list(open_calls()),
+            "upcoming_calls": list(upcoming_calls()[:5]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        return redirect("profile")
+    return render(request, "account/profile.html", {"form": form})
