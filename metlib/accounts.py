@@ -4,12 +4,14 @@ import uuid
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 
 from .outbox import queue_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        context = {**context, "site_url": settings.SITE_URL}
         message = self.render_mail(template_prefix, email, context)
         html = next(
             (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"),

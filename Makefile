@@ -1,0 +1,66 @@
+# The README's commands. `make demo` for a first look, `make test` for the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/metlib
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
+DEMO_HOST ?= 127.0.0.1
+DEMO_PORT ?= 8000
+
+.PHONY: demo test install install-dev system-deps services lint format lock bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+system-deps:
+	@scripts/system-deps.sh
+
+services:
+	@scripts/services.sh
+
+## make demo: install, migrate, load the demo cohort and serve it on http://127.0.0.1:8000
+demo: install
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py load_demo
+	@if [ -n "$$CELERY_BROKER_URL" ]; then \
+	  echo "Starting a Celery worker and beat on $$CELERY_BROKER_URL"; \
+	  DEBUG=1 $(BIN)/celery -A metlib worker --beat --loglevel=info --concurrency=2 & \
+	fi; \
+	echo ""; echo "Serving the demo on http://$(DEMO_HOST):$(DEMO_PORT)/  (Ctrl-C stops it)"; \
+	DEBUG=1 exec $(BIN)/python manage.py runserver $(DEMO_HOST):$(DEMO_PORT)
+
+## make test: everything the suite needs, then the suite on PostgreSQL and Redis, then ruff
+test: install-dev system-deps services
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL= TEST_REDIS_URL=$(TEST_REDIS_URL) \
+	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## make lock: re-pin every dependency from pyproject.toml (needs network to PyPI)
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.txt
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

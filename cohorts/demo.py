@@ -1,0 +1,406 @@
+"""The demo cohort: the 2024 MetLib call's real timeline with fictional libraries and people.
+
+Everything here is keyed on a natural key and written with ``update_or_create``, so loading it
+twice leaves exactly the rows that loading it once did. Later parts of the demo (nominations,
+selection, the calendar, certificates) add a ``load_<kind>`` function here and a call in
+:func:`load_demo`.
+
+Every library and every person below is invented; only the cities and the call are real.
+"""
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+from typing import NamedTuple, TextIO
+
+from allauth.account.models import EmailAddress
+from django_countries import countries
+
+from metlib.models import User
+
+from .models import Cohort, Library, Membership, Programme, Role, Theme
+
+# Demo only: every demo account shares this password so a first look needs no sign-up.
+# Never load the demo into a database that real people use.
+DEMO_PASSWORD = "metlib-demo-2024"  # noqa: S105
+
+FACILITATOR_EMAIL = "facilitator@demo.metlib.example"
+ADMIN_EMAIL = "admin@demo.metlib.example"
+
+PROGRAMME_SLUG = "metlib-learning-circle"
+COHORT_SLUG = "metlib-2024"
+COHORT_ZONE = zoneinfo.ZoneInfo("America/New_York")
+
+# The ten themes of the 2024 call for nominations, in the call's order.
+THEMES = (
+    "Urban Creativity and Culture",
+    "Public Safety",
+    "Urban Mobility",
+    "Equity and Inclusion",
+    "Crisis Preparedness",
+    "Urban Planning and Real Estate Development",
+    "Public-Private Partnerships",
+    "Health and Economic Impacts of Libraries",
+    "Community Partnerships",
+    "Civic Engagement",
+)
+
+
+class DemoLibrary(NamedTuple):
+    name: str
+    city: str
+    country: str  # ISO 3166-1 alpha-2
+    population: int  # people in the urban area, rounded
+
+
+# Invented libraries in real cities. Populations are rounded, plausible urban figures; Tartu,
+# Cuenca and Ballarat are below the call's 400,000 so eligibility checks have cases to refuse.
+LIBRARIES = (
+    # Africa
+    DemoLibrary("Jacaranda Commons Library", "Nairobi", "KE", 4_397_000),
+    DemoLibrary("Lagoon Gate Public Library", "Lagos", "NG", 15_300_000),
+    DemoLibrary("Harmattan Reading House", "Accra", "GH", 2_557_000),
+    DemoLibrary("Highveld Central Library", "Johannesburg", "ZA", 5_635_000),
+    DemoLibrary("Two Oceans Library Commons", "Cape Town", "ZA", 4_772_000),
+    DemoLibrary("Thousand Hills Learning Library", "Kigali", "RW", 1_746_000),
+    DemoLibrary("Entoto Heights Library", "Addis Ababa", "ET", 3_945_000),
+    # Asia
+    DemoLibrary("Pasig Riverside Library", "Manila", "PH", 1_846_000),
+    DemoLibrary("Ciliwung Community Library", "Jakarta", "ID", 10_680_000),
+    DemoLibrary("Buriganga Reading Rooms", "Dhaka", "BD", 10_279_000),
+    DemoLibrary("Rock Garden Knowledge Centre", "Chandigarh", "IN", 1_159_000),
+    DemoLibrary("Garden City Learning Library", "Bengaluru", "IN", 8_443_000),
+    DemoLibrary("Han River Reading Hall", "Seoul", "KR", 9_411_000),
+    DemoLibrary("Marina Civic Library", "Singapore", "SG", 5_918_000),
+    DemoLibrary("Twin Rivers Library", "Kuala Lumpur", "MY", 1_983_000),
+    DemoLibrary("Lotus Quarter Library", "Ho Chi Minh City", "VN", 9_389_000),
+    # Europe
+    DemoLibrary("Biblioteca Mar i Muntanya", "Barcelona", "ES", 1_660_000),
+    DemoLibrary("Baltic Light Library", "Helsinki", "FI", 674_000),
+    DemoLibrary("Biblioteka Nad Wisłą", "Warsaw", "PL", 1_862_000),
+    DemoLibrary("Søhavn Bibliotek", "Copenhagen", "DK", 660_000),
+    DemoLibrary("Maaskade Library", "Rotterdam", "NL", 655_000),
+    DemoLibrary("Biblioteca Sete Colinas", "Lisbon", "PT", 548_000),
+    DemoLibrary("Lykavittos Public Library", "Athens", "GR", 664_000),
+    DemoLibrary("Biblioteka Dve Reke", "Belgrade", "RS", 1_198_000),
+    DemoLibrary("Donaukanal Stadtbibliothek", "Vienna", "AT", 2_006_000),
+    DemoLibrary("Emajõe Raamatukogu", "Tartu", "EE", 97_000),
+    # North America
+    DemoLibrary("Five Boroughs Learning Library", "New York", "US", 8_258_000),
+    DemoLibrary("Prairie Light Library", "Chicago", "US", 2_665_000),
+    DemoLibrary("Lakeshore Commons Library", "Toronto", "CA", 2_794_000),
+    DemoLibrary("Bibliothèque du Fleuve", "Montréal", "CA", 1_762_000),
+    DemoLibrary("Biblioteca Ciudad Lago", "Mexico City", "MX", 9_209_000),
+    # South America
+    DemoLibrary("Biblioteca Garoa", "São Paulo", "BR", 11_452_000),
+    DemoLibrary("Biblioteca Cerros Orientales", "Bogotá", "CO", 7_907_000),
+    DemoLibrary("Biblioteca Eterna Primavera", "Medellín", "CO", 2_573_000),
+    DemoLibrary("Biblioteca Malecón del Pacífico", "Lima", "PE", 10_092_000),
+    DemoLibrary("Biblioteca Río de la Plata", "Buenos Aires", "AR", 3_121_000),
+    DemoLibrary("Biblioteca Cordillera Viva", "Santiago", "CL", 6_310_000),
+    DemoLibrary("Biblioteca Cuatro Ríos", "Cuenca", "EC", 361_000),
+    # Oceania
+    DemoLibrary("Yarra Bend Library", "Melbourne", "AU", 5_031_000),
+    DemoLibrary("Riverside Central Library", "Brisbane", "AU", 2_706_000),
+    DemoLibrary("Goldfields Community Library", "Ballarat", "AU", 116_000),
+    DemoLibrary("Waitematā Harbour Library", "Auckland", "NZ", 1_693_000),
+)
+
+# Demo data, not a reference: the continent of each country the demo uses, so the loader can
+# report its spread. A real region mapping (UN M49) belongs in a data file of its own.
+CONTINENTS = {
+    "KE": "Africa",
+    "NG": "Africa",
+    "GH": "Africa",
+    "ZA": "Africa",
+    "RW": "Africa",
+    "ET": "Africa",
+    "PH": "Asia",
+    "ID": "Asia",
+    "BD": "Asia",
+    "IN": "Asia",
+    "KR": "Asia",
+    "SG": "Asia",
+    "MY": "Asia",
+    "VN": "Asia",
+    "ES": "Europe",
+    "FI": "Europe",
+    "PL": "Europe",
+    "DK": "Europe",
+    "NL": "Europe",
+    "PT": "Europe",
+    "GR": "Europe",
+    "RS": "Europe",
+    "AT": "Europe",
+    "EE": "Europe",
+    "US": "North America",
+    "CA": "North America",
+    "MX": "North America",
+    "BR": "South America",
+    "CO": "South America",
+    "PE": "South America",
+    "AR": "South America",
+    "CL": "South America",
+    "EC": "South America",
+    "AU": "Oceania",
+    "NZ": "Oceania",
+}
+
+
+class DemoPerson(NamedTuple):
+    email: str
+    display_name: str
+    role: Role
+    time_zone: str
+    language: str
+    library: str  # a name from LIBRARIES, or "" for nobody's library
+
+
+# Invented people whose names exercise diacritics and scripts; none of them is a real advisor.
+PEOPLE = (
+    DemoPerson(
+        FACILITATOR_EMAIL, "Inés Ñúñez Carrasco", Role.FACILITATOR, "America/Lima", "es", ""
+    ),
+    DemoPerson(
+        "freja.sondergard@demo.metlib.example",
+        "Freja Søndergård",
+        Role.ADVISOR,
+        "Europe/Copenhagen",
+        "en",
+        "Søhavn Bibliotek",
+    ),
+    DemoPerson(
+        "cagri.yildirim@demo.metlib.example",
+        "Çağrı Yıldırım",  # noqa: RUF001 - Turkish dotless i, on purpose
+        Role.ADVISOR,
+        "Europe/Istanbul",
+        "en",
+        "",
+    ),
+    DemoPerson(
+        "milica.djordjevic@demo.metlib.example",
+        "Milica Đorđević",
+        Role.ADVISOR,
+        "Europe/Belgrade",
+        "en",
+        "Biblioteka Dve Reke",
+    ),
+    DemoPerson(
+        "eleni.papadopoulou@demo.metlib.example",
+        "Ελένη Παπαδοπούλου",
+        Role.ADVISOR,
+        "Europe/Athens",
+        "en",
+        "Lykavittos Public Library",
+    ),
+    DemoPerson(
+        "lucia.dalessandro@demo.metlib.example",
+        "Lucía D'Alessandro",
+        Role.ADVISOR,
+        "America/Argentina/Buenos_Aires",
+        "es",
+        "Biblioteca Río de la Plata",
+    ),
+    DemoPerson(
+        "adaeze.okonkwo@demo.metlib.example",
+        "Adaeze Okonkwo-Mensah",
+        Role.ADVISOR,
+        "Africa/Lagos",
+        "en",
+        "Lagoon Gate Public Library",
+    ),
+    DemoPerson(
+        "lucja.wroblewska@demo.metlib.example",
+        "Łucja Wróblewska",
+        Role.MENTOR,
+        "Europe/Warsaw",
+        "en",
+        "Biblioteka Nad Wisłą",
+    ),
+    DemoPerson(
+        "thao.nguyen@demo.metlib.example",
+        "Nguyễn Thị Thảo",
+        Role.MENTOR,
+        "Asia/Ho_Chi_Minh",
+        "en",
+        "Lotus Quarter Library",
+    ),
+    DemoPerson(
+        "tane.rawiri@demo.metlib.example",
+        "Tāne Rāwiri",
+        Role.MENTOR,
+        "Pacific/Auckland",
+        "en",
+        "Waitematā Harbour Library",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What :func:`load_demo` loaded, for the command to report."""
+
+    cohort: Cohort
+    libraries: int
+    countries: int
+    continents: int
+    people: int  # the cohort's demo members; the admin account is not counted
+    facilitator_email: str
+    admin_email: str
+    password: str
+
+
+def _say(stdout: TextIO | None, message: str) -> None:
+    if stdout is not None:
+        stdout.write(message + "\n")
+
+
+def load_programme() -> Programme:
+    """Create or update the MetLib Learning Circle programme."""
+    programme, _ = Programme.objects.update_or_create(
+        slug=PROGRAMME_SLUG,
+        defaults={
+            "name": "MetLib Learning Circle",
+            "organisation": "IFLA Metropolitan Libraries Section",
+        },
+    )
+    return programme
+
+
+def load_cohort(*, programme: Programme) -> Cohort:
+    """Create or update the 2024-25 cohort with the dates of the 2024 call for nominations."""
+    cohort, _ = Cohort.objects.update_or_create(
+        slug=COHORT_SLUG,
+        defaults={
+            "programme": programme,
+            "name": "MetLib Learning Circle 2024\N{EN DASH}25",
+            "time_zone": COHORT_ZONE.key,
+            "nominations_open_at": dt.datetime(2024, 1, 8, 9, 0, tzinfo=COHORT_ZONE),
+            "nominations_deadline": dt.datetime(2024, 2, 15, 23, 59, tzinfo=COHORT_ZONE),
+            "announcement_date": dt.date(2024, 2, 19),
+            "programme_start": dt.date(2024, 4, 1),
+            "programme_end": dt.date(2025, 3, 31),
+            "capacity_min": 15,
+            "capacity_max": 20,
+            "stipends_available": 3,
+        },
+    )
+    return cohort
+
+
+def load_themes(*, cohort: Cohort) -> list[Theme]:
+    """Create or update the call's themes on ``cohort``, numbered in the call's order."""
+    return [
+        Theme.objects.update_or_create(cohort=cohort, name=name, defaults={"position": position})[0]
+        for position, name in enumerate(THEMES, start=1)
+    ]
+
+
+def load_libraries() -> list[Library]:
+    """Create or update the fictional libraries of :data:`LIBRARIES` in the directory."""
+    return [
+        Library.objects.update_or_create(
+            name=library.name,
+            city=library.city,
+            country=library.country,
+            defaults={"city_population": library.population},
+        )[0]
+        for library in LIBRARIES
+    ]
+
+
+def load_account(
+    *,
+    email: str,
+    display_name: str,
+    time_zone: str = "UTC",
+    language: str = "en",
+    admin: bool = False,
+) -> User:
+    """Create or update one demo account with a verified primary address and DEMO_PASSWORD."""
+    user, _ = User.objects.update_or_create(
+        email=email,
+        defaults={
+            "display_name": display_name,
+            "time_zone": time_zone,
+            "language": language,
+            "is_active": True,
+            "is_staff": admin,
+            "is_superuser": admin,
+        },
+    )
+    # Hashing salts afresh each time; keep the stored hash when it already matches.
+    if not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def load_people(*, cohort: Cohort, libraries: list[Library]) -> list[Membership]:
+    """Create or update the demo's facilitator, advisors and mentors and their memberships."""
+    by_name = {library.name: library for library in libraries}
+    memberships = []
+    for person in PEOPLE:
+        user = load_account(
+            email=person.email,
+            display_name=person.display_name,
+            time_zone=person.time_zone,
+            language=person.language,
+        )
+        membership, _ = Membership.objects.update_or_create(
+            user=user,
+            cohort=cohort,
+            role=person.role,
+            defaults={"library": by_name[person.library] if person.library else None},
+        )
+        memberships.append(membership)
+    return memberships
+
+
+def load_admin() -> User:
+    """Create or update the demo's staff superuser, who may open the admin site."""
+    return load_account(email=ADMIN_EMAIL, display_name="Demo Admin", admin=True)
+
+
+def load_demo(*, stdout: TextIO | None = None) -> DemoResult:
+    """Create or update the whole demo cohort; safe to run again and again.
+
+    Run it inside a transaction so a failure leaves nothing half-loaded. When ``stdout`` is
+    given, one line per kind of data is written to it.
+    """
+    programme = load_programme()
+    cohort = load_cohort(programme=programme)
+    themes = load_themes(cohort=cohort)
+    _say(stdout, f"Cohort “{cohort.name}” ({cohort.slug}): {len(themes)} themes")
+
+    libraries = load_libraries()
+    codes = sorted({str(library.country) for library in libraries})
+    continents = sorted({CONTINENTS[code] for code in codes})
+    _say(
+        stdout,
+        f"Libraries: {len(libraries)} in {len(codes)} countries on {len(continents)} continents "
+        f"({', '.join(continents)})",
+    )
+    _say(stdout, f"Countries: {', '.join(sorted(countries.name(code) for code in codes))}")
+
+    memberships = load_people(cohort=cohort, libraries=libraries)
+    for role in Role:
+        names = [str(m.user) for m in memberships if m.role == role]
+        if names:
+            _say(stdout, f"{str(role.label).capitalize()} ({len(names)}): {', '.join(names)}")
+    admin = load_admin()
+    _say(stdout, f"Admin: {admin.email}")
+
+    return DemoResult(
+        cohort=cohort,
+        libraries=len(libraries),
+        countries=len(codes),
+        continents=len(continents),
+        people=len(memberships),
+        facilitator_email=FACILITATOR_EMAIL,
+        admin_email=admin.email,
+        password=DEMO_PASSWORD,
+    )

@@ -1,0 +1,65 @@
+"""Fixtures every test may use. Tests run on PostgreSQL (see the Makefile's DATABASE_URL)."""
+
+import os
+
+import pytest
+
+from cohorts.models import Role
+
+from .factories import CohortFactory, MembershipFactory, UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    """Tasks run in-process unless a test starts a real worker; files go to a temporary folder."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from metlib.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def cohort(db):
+    return CohortFactory()
+
+
+@pytest.fixture
+def make_member(db):
+    """make_member(cohort, role) → a user holding that role in that cohort."""
+
+    def make(cohort, role=Role.PARTICIPANT, **user_fields):
+        user = UserFactory(**user_fields)
+        MembershipFactory(user=user, cohort=cohort, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def facilitator(cohort, make_member):
+    return make_member(cohort, Role.FACILITATOR)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Playwright drives Debian's Chromium: its own browser download fails on these machines."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+            "--disable-dev-shm-usage",
+        ],
+    }
