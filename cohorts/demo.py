@@ -18,6 +18,7 @@ from django_countries import countries
 
 from metlib.models import User
 
+from .geography import geography_of
 from .models import Cohort, Library, Membership, Programme, Role, Theme
 
 # Demo only: every demo account shares this password so a first look needs no sign-up.
@@ -105,47 +106,6 @@ LIBRARIES = (
     DemoLibrary("Goldfields Community Library", "Ballarat", "AU", 116_000),
     DemoLibrary("Waitematā Harbour Library", "Auckland", "NZ", 1_693_000),
 )
-
-# Demo data, not a reference: the continent of each country the demo uses, so the loader can
-# report its spread. A real region mapping (UN M49) belongs in a data file of its own.
-CONTINENTS = {
-    "KE": "Africa",
-    "NG": "Africa",
-    "GH": "Africa",
-    "ZA": "Africa",
-    "RW": "Africa",
-    "ET": "Africa",
-    "PH": "Asia",
-    "ID": "Asia",
-    "BD": "Asia",
-    "IN": "Asia",
-    "KR": "Asia",
-    "SG": "Asia",
-    "MY": "Asia",
-    "VN": "Asia",
-    "ES": "Europe",
-    "FI": "Europe",
-    "PL": "Europe",
-    "DK": "Europe",
-    "NL": "Europe",
-    "PT": "Europe",
-    "GR": "Europe",
-    "RS": "Europe",
-    "AT": "Europe",
-    "EE": "Europe",
-    "US": "North America",
-    "CA": "North America",
-    "MX": "North America",
-    "BR": "South America",
-    "CO": "South America",
-    "PE": "South America",
-    "AR": "South America",
-    "CL": "South America",
-    "EC": "South America",
-    "AU": "Oceania",
-    "NZ": "Oceania",
-}
-
 
 class DemoPerson(NamedTuple):
     email: str
@@ -378,7 +338,7 @@ def load_demo(*, stdout: TextIO | None = None) -> DemoResult:
 
     libraries = load_libraries()
     codes = sorted({str(library.country) for library in libraries})
-    continents = sorted({CONTINENTS[code] for code in codes})
+    continents = sorted({geography_of(code).continent for code in codes})
     _say(
         stdout,
         f"Libraries: {len(libraries)} in {len(codes)} countries on {len(continents)} continents "

@@ -15,6 +15,8 @@ from django_countries.fields import CountryField
 
 from metlib.timezones import validate_time_zone
 
+from .geography import Geography, geography_of
+
 
 class Programme(models.Model):
     """A cohort programme an organisation runs year after year (e.g. MetLib Learning Circle)."""
@@ -94,7 +96,7 @@ class Cohort(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("cohorts:detail", kwargs={"slug": self.slug})
+        return reverse("cohorts:detail", kwargs={"cohort_slug": self.slug})
 
     def clean(self) -> None:
         errors = {}
@@ -168,6 +170,11 @@ class Library(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.city}"
+
+    @property
+    def geography(self) -> Geography:
+        """Sub-region, continent and Global South status, derived from the country."""
+        return geography_of(self.country.code)
 
 
 class Role(models.TextChoices):

@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cohorts/", include("cohorts.urls")),
+    path("", include("nominations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -95,3 +95,53 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     cohort = factory.SubFactory(CohortFactory)
     role = Role.PARTICIPANT
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "nominations.Call"
+
+    cohort = factory.SubFactory(CohortFactory)
+    introduction = "A 12-month talent development programme for library leaders."
+    eligibility = "Someone in charge of an urban transformation project."
+    requirements = "Working hours, active participation all year, English."
+    conference = "The conference is in Barcelona."
+    stipends = "1-3 travel stipends for participants from the Global South."
+    min_city_population = 400_000
+
+
+class NominationFactory(factory.django.DjangoModelFactory):
+    """A complete nomination, still a draft unless ``status`` says otherwise."""
+
+    class Meta:
+        model = "nominations.Nomination"
+        skip_postgeneration_save = True
+
+    cohort = factory.SubFactory(CohortFactory)
+    nominator = factory.SubFactory(UserFactory)
+    library = factory.SubFactory(LibraryFactory)
+    nominator_name = factory.Faker("name")
+    nominator_role = "Library director"
+    nominator_email = factory.LazyAttribute(lambda o: o.nominator.email)
+    candidate_name = factory.Faker("name")
+    candidate_job_title = "Head of branch development"
+    candidate_email = factory.Sequence(lambda n: f"candidate{n}@library.example")
+    candidate_bio = "Leads the new central library project."
+    motivation = "To learn from peers across the world."
+    project_kind = "new_main_library"
+    project_title = "A new central library"
+    project_description = "Opening in 2026 in the old harbour."
+    travel_support = "partly"
+    stipend_conditional = False
+    commits_working_hours = True
+    commits_whole_year = True
+    commits_language = True
+
+    @factory.post_generation
+    def themes(self, create: bool, extracted, **kwargs):
+        if not create:
+            return
+        chosen = extracted if extracted is not None else list(self.cohort.themes.all()[:2])
+        if not chosen:
+            chosen = [ThemeFactory(cohort=self.cohort)]
+        self.themes.set(chosen)

@@ -1,0 +1,211 @@
+"""The nomination form, in sections a nominator can fill in over several visits."""
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import LazyTypedChoiceField
+from django_countries import countries
+
+from cohorts.models import Cohort, Library
+
+from .models import Nomination, TravelSupport
+from .submission import COMMITMENTS, REQUIRED_FOR_SUBMISSION
+
+# Longest text accepted per field; shown beside the field and enforced here.
+TEXT_LIMITS = {
+    "nominator_name": 150,
+    "nominator_role": 150,
+    "candidate_name": 150,
+    "candidate_job_title": 150,
+    "candidate_bio": 1500,
+    "motivation": 3000,
+    "project_title": 200,
+    "project_description": 3000,
+    "stipend_reason": 1000,
+}
+
+SECTIONS = (
+    (_("The library"), ("library", "new_library_name", "new_library_city", "new_library_country", "new_library_population")),
+    (_("You, the nominator"), ("nominator_name", "nominator_role", "nominator_email")),
+    (_("The candidate"), ("candidate_name", "candidate_job_title", "candidate_email", "candidate_bio")),
+    (_("Motivation"), ("motivation",)),
+    (_("The project the candidate brings"), ("project_kind", "project_title", "project_description")),
+    (_("Themes"), ("themes",)),
+    (_("The conference and travel"), ("travel_support", "stipend_conditional", "stipend_reason")),
+    (_("Commitments"), COMMITMENTS),
+)
+
+YES_NO = (("", _("Choose…")), ("yes", _("Yes")), ("no", _("No")))
+
+
+class LibraryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Library) -> str:
+        return f"{obj.name} — {obj.city}, {obj.country.name}"
+
+
+class NominationForm(forms.ModelForm):
+    """Every field of a nomination. Drafts accept anything well-formed; submitting needs all."""
+
+    creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    library = LibraryChoiceField(
+        queryset=Library.objects.order_by("country", "city", "name"),
+        required=False,
+        label=_("Choose your library"),
+        empty_label=_("My library is not in the list"),
+        help_text=_("If it is not listed, add it below."),
+    )
+    new_library_name = forms.CharField(label=_("Library name"), max_length=200, required=False)
+    new_library_city = forms.CharField(label=_("City"), max_length=120, required=False)
+    new_library_country = LazyTypedChoiceField(
+        label=_("Country"), choices=[("", _("Choose a country"))] + list(countries), required=False
+    )
+    new_library_population = forms.IntegerField(
+        label=_("Population of the urban area served"),
+        min_value=0,
+        max_value=100_000_000,
+        required=False,
+        help_text=_("A whole number, e.g. 650000."),
+    )
+    stipend_conditional = forms.TypedChoiceField(
+        label=_("Is participation conditional on a travel stipend?"),
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+    )
+    travel_support = forms.ChoiceField(
+        label=Nomination._meta.get_field("travel_support").verbose_name,
+        choices=[("", _("Choose…")), *TravelSupport.choices],
+        required=False,
+    )
+
+    class Meta:
+        model = Nomination
+        fields = [
+            "nominator_name",
+            "nominator_role",
+            "nominator_email",
+            "candidate_name",
+            "candidate_job_title",
+            "candidate_email",
+            "candidate_bio",
+            "motivation",
+            "project_kind",
+            "project_title",
+            "project_description",
+            "themes",
+            "travel_support",
+            "stipend_reason",
+            *COMMITMENTS,
+        ]
+        widgets = {
+            "themes": forms.CheckboxSelectMultiple,
+            "candidate_bio": forms.Textarea(attrs={"rows": 5}),
+            "motivation": forms.Textarea(attrs={"rows": 8}),
+            "project_description": forms.Textarea(attrs={"rows": 8}),
+            "stipend_reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, cohort: Cohort, submitting: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.cohort = cohort
+        self.submitting = submitting
+        self.fields["themes"].queryset = cohort.themes.all()
+        self.fields["project_kind"].choices = [("", _("Choose…")), *self.fields["project_kind"].choices[1:]]
+        if self.instance.pk:
+            self.fields["library"].initial = self.instance.library_id
+            self.fields["stipend_conditional"].initial = {True: "yes", False: "no"}.get(
+                self.instance.stipend_conditional, ""
+            )
+        for name, limit in TEXT_LIMITS.items():
+            field = self.fields[name]
+            field.max_length = limit
+            field.validators.append(MaxLengthValidator(limit))
+            field.widget.attrs.update({"maxlength": str(limit), "data-counter": str(limit)})
+            note = _("Up to %(limit)s characters.") % {"limit": f"{limit:,}"}
+            field.help_text = f"{field.help_text} {note}".strip()
+        for name in self.fields:
+            self.fields[name].required = False
+
+    def sections(self):
+        """(legend, [bound fields]) for each section of the form, in order."""
+        return [(legend, [self[name] for name in names]) for legend, names in SECTIONS]
+
+    def clean_nominator_email(self) -> str:
+        return self.cleaned_data["nominator_email"].strip().lower()
+
+    def clean_candidate_email(self) -> str:
+        return self.cleaned_data["candidate_email"].strip().lower()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        new_library = [data.get(f"new_library_{part}") for part in ("name", "city", "country")]
+        if data.get("library") is None and any(new_library):
+            for part, value in zip(("name", "city", "country"), new_library, strict=True):
+                if not value:
+                    self.add_error(f"new_library_{part}", _("Needed to add your library."))
+            if data.get("new_library_population") is None:
+                self.add_error("new_library_population", _("Needed to add your library."))
+        if data.get("stipend_conditional") is None:
+            data["stipend_conditional"] = None
+        if self.submitting:
+            self._require_everything(data)
+        return data
+
+    def _require_everything(self, data: dict) -> None:
+        message = _("Needed before you can submit.")
+        for name in REQUIRED_FOR_SUBMISSION:
+            if name == "library":
+                if data.get("library") is None and not data.get("new_library_name"):
+                    self.add_error("library", message)
+            elif data.get(name) in (None, "") and name not in self.errors:
+                self.add_error(name, message)
+        if data.get("stipend_conditional") and not (data.get("stipend_reason") or "").strip():
+            self.add_error("stipend_reason", message)
+        if not data.get("themes") and "themes" not in self.errors:
+            self.add_error("themes", _("Choose at least one theme before you submit."))
+        for name in COMMITMENTS:
+            if not data.get(name):
+                self.add_error(name, _("Every commitment is needed before you can submit."))
+
+    def _apply_extras(self, nomination: Nomination) -> None:
+        """Set what a plain ModelForm cannot: the yes/no stipend answer and the library."""
+        data = self.cleaned_data
+        if "stipend_conditional" in data:
+            nomination.stipend_conditional = data["stipend_conditional"]
+        library = data.get("library")
+        new_parts = ("new_library_name", "new_library_city", "new_library_country")
+        if (
+            library is None
+            and data.get("new_library_name")
+            and not any(name in self.errors for name in (*new_parts, "new_library_population"))
+        ):
+            library, _created = Library.objects.get_or_create(
+                name=data["new_library_name"].strip(),
+                city=data["new_library_city"].strip(),
+                country=data["new_library_country"],
+                defaults={"city_population": data["new_library_population"]},
+            )
+        if "library" not in self.errors:
+            nomination.library = library
+
+    def save(self, commit: bool = True) -> Nomination:
+        nomination = super().save(commit=False)
+        self._apply_extras(nomination)
+        if commit:
+            nomination.save()
+            self.save_m2m()
+        return nomination
+
+    def save_valid_parts(self) -> Nomination:
+        """Save every field that passed validation and leave the others as they were.
+
+        Used when a draft has a malformed field (say, an invalid email address): nothing
+        else the nominator typed is lost.
+        """
+        nomination = self.instance  # already carries every valid value (ModelForm._post_clean)
+        self._apply_extras(nomination)
+        nomination.save()
+        if "themes" in self.cleaned_data:
+            nomination.themes.set(self.cleaned_data["themes"])
+        return nomination

@@ -1,0 +1,240 @@
+"""The nominator's side of a nomination: drafts, submission, the deadline, withdrawal,
+and the candidate's confirmation. Views, admin actions and tasks all call these."""
+
+import secrets
+from datetime import datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cohorts.models import Cohort, Library
+from metlib.outbox import queue_templated_email
+
+from .models import Call, Nomination
+
+Status = Nomination.Status
+
+# What must be filled in before a nomination can be submitted, with how to name it.
+REQUIRED_FOR_SUBMISSION = {
+    "library": gettext_lazy("the library"),
+    "nominator_name": gettext_lazy("your name"),
+    "nominator_role": gettext_lazy("your role"),
+    "nominator_email": gettext_lazy("your email"),
+    "candidate_name": gettext_lazy("the candidate's name"),
+    "candidate_job_title": gettext_lazy("the candidate's job title"),
+    "candidate_email": gettext_lazy("the candidate's email"),
+    "candidate_bio": gettext_lazy("the candidate's biography"),
+    "motivation": gettext_lazy("the motivation"),
+    "project_kind": gettext_lazy("the kind of project"),
+    "project_description": gettext_lazy("the project description"),
+    "travel_support": gettext_lazy("whether the library can cover travel"),
+    "stipend_conditional": gettext_lazy("whether participation depends on a stipend"),
+}
+COMMITMENTS = ("commits_working_hours", "commits_whole_year", "commits_language")
+
+
+class SubmissionRefused(Exception):
+    """The nomination cannot be submitted; ``messages`` say why, in words for the nominator."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def call_of(cohort: Cohort) -> Call | None:
+    try:
+        return cohort.call
+    except Call.DoesNotExist:
+        return None
+
+
+def deadline_passed(*, cohort: Cohort, at: datetime | None = None) -> bool:
+    return (at or timezone.now()) >= cohort.nominations_deadline
+
+
+def call_not_open_yet(*, cohort: Cohort, at: datetime | None = None) -> bool:
+    return (at or timezone.now()) < cohort.nominations_open_at
+
+
+def library_eligibility(*, library: Library | None, call: Call | None) -> str | None:
+    """Why this library cannot nominate for this call, or None when it can."""
+    if library is None or call is None:
+        return None
+    if library.city_population is None:
+        return _("Tell us the population of the urban area %(library)s serves.") % {
+            "library": library.name
+        }
+    if library.city_population < call.min_city_population:
+        return _(
+            "%(library)s serves an urban area of %(population)s people; this call is for "
+            "libraries serving more than %(minimum)s."
+        ) % {
+            "library": library.name,
+            "population": f"{library.city_population:,}",
+            "minimum": f"{call.min_city_population:,}",
+        }
+    return None
+
+
+def missing_for_submission(nomination: Nomination) -> list[str]:
+    """The parts a nominator still has to fill in, named for them."""
+    missing = [
+        str(label)
+        for field, label in REQUIRED_FOR_SUBMISSION.items()
+        if getattr(nomination, field) in (None, "")
+    ]
+    if nomination.stipend_conditional and not nomination.stipend_reason.strip():
+        missing.append(_("why a stipend is needed"))
+    if nomination.pk and not nomination.themes.exists():
+        missing.append(_("at least one theme"))
+    if not all(getattr(nomination, field) for field in COMMITMENTS):
+        missing.append(_("the three commitments"))
+    return missing
+
+
+def _other_nominations_of_library(nomination: Nomination) -> int:
+    return (
+        Nomination.objects.filter(cohort=nomination.cohort, library=nomination.library)
+        .exclude(pk=nomination.pk)
+        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+        .count()
+    )
+
+
+def submission_problems(*, nomination: Nomination, at: datetime | None = None) -> list[str]:
+    """Everything that stops this nomination being submitted now, in words for the nominator."""
+    cohort = nomination.cohort
+    problems: list[str] = []
+    if call_not_open_yet(cohort=cohort, at=at):
+        problems.append(_("The call for nominations is not open yet."))
+    if deadline_passed(cohort=cohort, at=at) and nomination.late_admitted_at is None:
+        problems.append(
+            _(
+                "The deadline has passed. Your nomination is kept as a draft; the "
+                "facilitator can still let it in."
+            )
+        )
+    missing = missing_for_submission(nomination)
+    if missing:
+        problems.append(_("Still missing: %(parts)s.") % {"parts": ", ".join(missing)})
+    call = call_of(cohort)
+    reason = library_eligibility(library=nomination.library, call=call)
+    if reason:
+        problems.append(reason)
+    limit = call.nominations_per_library if call else 1
+    if nomination.library_id and _other_nominations_of_library(nomination) >= limit:
+        problems.append(
+            _("%(library)s has already nominated %(count)s candidate(s), the most this call allows.")
+            % {"library": nomination.library.name, "count": limit}
+        )
+    return problems
+
+
+def submit_nomination(*, nomination: Nomination, by, at: datetime | None = None) -> Nomination:
+    """Submit a draft, or save changes to a submitted nomination before the deadline.
+
+    Raises :class:`SubmissionRefused` with the reasons, leaving the nomination as it was.
+    On first submission the nominator gets a receipt and the candidate a request to confirm.
+    """
+    with transaction.atomic():
+        # Lock the library so two nominations of one library cannot both squeeze under the limit.
+        if nomination.library_id:
+            Library.objects.select_for_update().get(pk=nomination.library_id)
+        locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        if locked.status not in (Status.DRAFT, Status.SUBMITTED):
+            raise SubmissionRefused([_("This nomination can no longer be changed.")])
+        problems = submission_problems(nomination=locked, at=at)
+        if problems:
+            raise SubmissionRefused(problems)
+        first_time = locked.status == Status.DRAFT
+        if first_time:
+            token = secrets.token_urlsafe(32)
+            locked.status = Status.SUBMITTED
+            locked.submitted_at = at or timezone.now()
+            locked.candidate_token_hash = Nomination.hash_token(token)
+            locked.save(update_fields=["status", "submitted_at", "candidate_token_hash", "updated_at"])
+            _queue_submission_mails(nomination=locked, candidate_token=token)
+    nomination.refresh_from_db()
+    return nomination
+
+
+def _summary_context(nomination: Nomination) -> dict:
+    return {
+        "nomination": nomination,
+        "cohort": nomination.cohort,
+        "themes": list(nomination.themes.all()),
+    }
+
+
+def _queue_submission_mails(*, nomination: Nomination, candidate_token: str) -> None:
+    from django.conf import settings
+
+    context = _summary_context(nomination)
+    queue_templated_email(
+        key=f"nomination:{nomination.pk}:receipt",
+        to=nomination.nominator_email or nomination.nominator.email,
+        template="nomination-receipt",
+        context={
+            **context,
+            "nomination_url": settings.SITE_URL
+            + reverse("nominations:detail", args=[nomination.pk]),
+        },
+        language=getattr(nomination.nominator, "language", None),
+    )
+    queue_templated_email(
+        key=f"nomination:{nomination.pk}:candidate-confirmation",
+        to=nomination.candidate_email,
+        template="nomination-candidate-confirmation",
+        context={
+            **context,
+            "confirm_url": settings.SITE_URL
+            + reverse("nominations:confirm", args=[candidate_token]),
+        },
+    )
+
+
+def find_by_candidate_token(token: str) -> Nomination | None:
+    """The nomination a confirmation link belongs to; None for an unknown or used token."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Nomination.objects.select_related("cohort", "library")
+        .filter(candidate_token_hash=Nomination.hash_token(token))
+        .exclude(status=Status.WITHDRAWN)
+        .first()
+    )
+
+
+def confirm_candidate(*, nomination: Nomination, at: datetime | None = None) -> bool:
+    """Record the candidate's agreement to take part and to the use of their data, once."""
+    return bool(
+        Nomination.objects.filter(pk=nomination.pk, candidate_confirmed_at__isnull=True).update(
+            candidate_confirmed_at=at or timezone.now()
+        )
+    )
+
+
+def withdraw_nomination(*, nomination: Nomination, by) -> Nomination:
+    """The nominator withdraws: it stays on record, no longer counts, and cannot be edited."""
+    if nomination.status not in (Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW):
+        raise SubmissionRefused([_("This nomination can no longer be withdrawn.")])
+    nomination.status = Status.WITHDRAWN
+    nomination.withdrawn_at = timezone.now()
+    nomination.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    return nomination
+
+
+def admit_late(*, nomination: Nomination, by, note: str = "") -> Nomination:
+    """A facilitator lets one nomination in after the deadline; who and when are recorded."""
+    if nomination.status != Status.DRAFT:
+        raise SubmissionRefused([_("Only a draft can be let in late.")])
+    nomination.late_admitted_by = by
+    nomination.late_admitted_at = timezone.now()
+    nomination.late_admission_note = note[:300]
+    nomination.save(
+        update_fields=["late_admitted_by", "late_admitted_at", "late_admission_note", "updated_at"]
+    )
+    return nomination
