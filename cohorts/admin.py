@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Cohort, Library, Membership, Programme, Theme
 
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "organisation"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "organisation"]
@@ -24,8 +26,16 @@ class CohortAdmin(admin.ModelAdmin):
     inlines = [ThemeInline]
 
 
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "cohort", "position"]
+    list_filter = ["cohort"]
+    search_fields = ["name"]
+
+
 @admin.register(Library)
 class LibraryAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "city", "country", "city_population"]
     list_filter = ["country"]
     search_fields = ["name", "city"]
