@@ -7,7 +7,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 DEMO_HOST ?= 127.0.0.1
 DEMO_PORT ?= 8000
 
-.PHONY: demo test install install-dev system-deps services lint format lock bench clean
+.PHONY: demo test install install-dev system-deps services lint format lock bench bench-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,3 +64,14 @@ lock: $(BIN)/python
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+## make bench: a throwaway PostgreSQL database, gunicorn on 127.0.0.1, each scenario under load,
+## as req/s and a ratio to a bare view measured in the same run (table, and var/bench/results.json)
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/metlib_bench
+BENCH_ARGS ?=
+
+bench-deps:
+	@scripts/bench-deps.sh
+
+bench: install-dev bench-deps services
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench $(BENCH_ARGS)

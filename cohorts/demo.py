@@ -1,9 +1,11 @@
 """The demo cohort: the 2024 MetLib call's real timeline with fictional libraries and people.
 
 Everything here is keyed on a natural key and written with ``update_or_create``, so loading it
-twice leaves exactly the rows that loading it once did. Later parts of the demo (nominations,
-selection, the calendar, certificates) add a ``load_<kind>`` function here and a call in
-:func:`load_demo`.
+twice leaves exactly the rows that loading it once did. This module loads the cohort, its
+libraries and its people; the parts of the demo that belong to other apps live in their own
+``demo`` module (``nominations.demo`` for the call and the nominations), and the ``load_demo``
+management command runs them after :func:`load_demo`. That keeps the import direction of the
+apps: nominations import cohorts, never the other way round.
 
 Every library and every person below is invented; only the cities and the call are real.
 """
@@ -11,9 +13,11 @@ Every library and every person below is invented; only the cities and the call a
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from functools import cache
 from typing import NamedTuple, TextIO
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import BasePasswordHasher, get_hasher, make_password
 from django_countries import countries
 
 from metlib.models import User
@@ -107,6 +111,7 @@ LIBRARIES = (
     DemoLibrary("Waitematā Harbour Library", "Auckland", "NZ", 1_693_000),
 )
 
+
 class DemoPerson(NamedTuple):
     email: str
     display_name: str
@@ -131,7 +136,7 @@ PEOPLE = (
     ),
     DemoPerson(
         "cagri.yildirim@demo.metlib.example",
-        "Çağrı Yıldırım",  # noqa: RUF001 - Turkish dotless i, on purpose
+        "Çağrı Yıldırım",
         Role.ADVISOR,
         "Europe/Istanbul",
         "en",
@@ -208,6 +213,8 @@ class DemoResult:
     facilitator_email: str
     admin_email: str
     password: str
+    # The demo's libraries themselves, for the parts of the demo that other apps load.
+    library_rows: tuple[Library, ...] = ()
 
 
 def _say(stdout: TextIO | None, message: str) -> None:
@@ -269,6 +276,17 @@ def load_libraries() -> list[Library]:
     ]
 
 
+@cache
+def _demo_password_hash(hasher: BasePasswordHasher) -> str:
+    """DEMO_PASSWORD hashed once per process (and per hasher setting) with a fixed salt.
+
+    The demo has dozens of accounts and a slow hash each would make every load take
+    minutes. The password is printed for everyone anyway, so one fixed-salt hash can serve
+    every account, and a reload compares strings instead of hashing again.
+    """
+    return make_password(DEMO_PASSWORD, salt="metlibdemo2024", hasher=hasher)
+
+
 def load_account(
     *,
     email: str,
@@ -289,9 +307,9 @@ def load_account(
             "is_superuser": admin,
         },
     )
-    # Hashing salts afresh each time; keep the stored hash when it already matches.
-    if not user.check_password(DEMO_PASSWORD):
-        user.set_password(DEMO_PASSWORD)
+    encoded = _demo_password_hash(get_hasher())
+    if user.password != encoded:
+        user.password = encoded
         user.save(update_fields=["password"])
     EmailAddress.objects.update_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
@@ -363,4 +381,5 @@ def load_demo(*, stdout: TextIO | None = None) -> DemoResult:
         facilitator_email=FACILITATOR_EMAIL,
         admin_email=admin.email,
         password=DEMO_PASSWORD,
+        library_rows=tuple(libraries),
     )

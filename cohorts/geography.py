@@ -47,3 +47,12 @@ def known_countries() -> frozenset[str]:
 
 def continents() -> tuple[str, ...]:
     return tuple(sorted({g.continent for g in _table().values()}))
+
+
+def subregions() -> tuple[str, ...]:
+    return tuple(sorted({g.subregion for g in _table().values()}))
+
+
+def countries_in(region: str) -> frozenset[str]:
+    """The country codes of a UN M49 sub-region or of a continent (either name works)."""
+    return frozenset(code for code, g in _table().items() if region in (g.subregion, g.continent))

@@ -100,7 +100,11 @@ class Cohort(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if self.programme_start and self.programme_end and self.programme_end < self.programme_start:
+        if (
+            self.programme_start
+            and self.programme_end
+            and self.programme_end < self.programme_start
+        ):
             errors["programme_end"] = _("The programme cannot end before it starts.")
         if (
             self.nominations_open_at

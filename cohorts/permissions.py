@@ -79,7 +79,9 @@ def cohort_perm_required(perm: Perm) -> Callable[..., Callable[..., HttpResponse
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
-        def wrapped(request: HttpRequest, cohort_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(
+            request: HttpRequest, cohort_slug: str, *args: Any, **kwargs: Any
+        ) -> HttpResponse:
             cohort = get_object_or_404(Cohort.objects.select_related("programme"), slug=cohort_slug)
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())

@@ -4,17 +4,33 @@ import uuid
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 
 from .outbox import queue_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        context = {**context, "site_url": settings.SITE_URL}
+        """Render allauth's mail with the context allauth's own ``send_mail`` gives it; queue it."""
+        # allauth's templates rely on these: the unknown-account mail names {{ email }}, the
+        # address confirmation {{ current_site.domain }}.
+        request = allauth_context.request
+        context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+            "site_url": settings.SITE_URL,
+        }
         message = self.render_mail(template_prefix, email, context)
         html = next(
-            (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"),
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
             "",
         )
         # Each code or link is its own mail: a fresh key, never deduplicated.

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -38,12 +39,23 @@ class RenderedEmail:
     html: str
 
 
-def render_email(*, template: str, context: Mapping[str, Any], language: str | None = None) -> RenderedEmail:
-    """Render the triplet ``email/<template>-subject.txt``, ``-body.txt`` and ``-body.html``."""
+def _render_plain_text(template_name: str, context: Mapping[str, Any]) -> str:
+    # A text mail shows "O'Brien & Co" as typed: nothing in it is HTML-escaped.
+    template = Engine.get_default().get_template(template_name)
+    return template.render(Context(dict(context), autoescape=False))
+
+
+def render_email(
+    *, template: str, context: Mapping[str, Any], language: str | None = None
+) -> RenderedEmail:
+    """Render the triplet ``email/<template>-subject.txt``, ``-body.txt`` and ``-body.html``.
+
+    The subject and the text are rendered without HTML escaping, the HTML with it.
+    """
     context = {"site_url": settings.SITE_URL, **context}
     with translation.override(language or translation.get_language()):
-        subject = render_to_string(f"email/{template}-subject.txt", context)
-        text = render_to_string(f"email/{template}-body.txt", context)
+        subject = _render_plain_text(f"email/{template}-subject.txt", context)
+        text = _render_plain_text(f"email/{template}-body.txt", context)
         html = render_to_string(f"email/{template}-body.html", context)
     return RenderedEmail(subject=" ".join(subject.split()), text=text.strip() + "\n", html=html)
 
@@ -67,7 +79,8 @@ def queue_email(
             email = Email.objects.create(
                 key=key,
                 to=to,
-                subject=subject[:300],
+                # A line break in a header would make every attempt to send it fail.
+                subject=" ".join(subject.split())[:300],
                 body_text=text,
                 body_html=html,
                 attachments=[a.as_json() for a in attachments],
@@ -77,7 +90,8 @@ def queue_email(
         return Email.objects.get(key=key)
     from .tasks import send_email
 
-    transaction.on_commit(lambda: send_email.delay(email_id=email.pk))
+    # robust: if the broker is down, the caller's change still succeeds; the sweep sends later.
+    transaction.on_commit(lambda: send_email.delay(email_id=email.pk), robust=True)
     return email
 
 
@@ -139,13 +153,15 @@ def send_queued_email(*, email_id: int) -> bool:
         try:
             connection = get_connection(fail_silently=False)
             connection.send_messages([_as_message(email)])
-        except Exception as error:  # noqa: BLE001 — any failure to hand over is retried
+        except Exception as error:  # any failure to hand over the mail is retried
             email.last_error = f"{type(error).__name__}: {error}"[:2000]
             if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
                 email.status = Email.Status.FAILED
             email.next_attempt_at = timezone.now() + retry_delay(email.attempts)
             email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-            logger.warning("Mail %s not sent (attempt %s): %s", email.pk, email.attempts, type(error).__name__)
+            logger.warning(
+                "Mail %s not sent (attempt %s): %s", email.pk, email.attempts, type(error).__name__
+            )
             return False
         email.status = Email.Status.SENT
         email.sent_at = timezone.now()
@@ -169,12 +185,12 @@ def sweep_outbox(*, limit: int = 500) -> int:
 
 
 def retry_failed_email(*, email_id: int) -> bool:
-    """Put a mail that gave up back in the queue (a facilitator's "retry"); True if it was failed."""
+    """Put a failed mail back in the queue (a facilitator's "retry"); True if it had failed."""
     from .tasks import send_email
 
     requeued = Email.objects.filter(pk=email_id, status=Email.Status.FAILED).update(
         status=Email.Status.PENDING, attempts=0, last_error="", next_attempt_at=timezone.now()
     )
     if requeued:
-        transaction.on_commit(lambda: send_email.delay(email_id=email_id))
+        transaction.on_commit(lambda: send_email.delay(email_id=email_id), robust=True)
     return bool(requeued)

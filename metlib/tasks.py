@@ -7,10 +7,11 @@ from . import outbox
 
 @shared_task(name="metlib.send_email")
 def send_email(*, email_id: int) -> bool:
+    """Send one queued mail; running it again for a sent mail does nothing."""
     return outbox.send_queued_email(email_id=email_id)
 
 
 @shared_task(name="metlib.sweep_outbox")
 def sweep_outbox() -> int:
+    """Send every pending mail that is due (the beat runs this every minute)."""
     return outbox.sweep_outbox()
-

@@ -3,12 +3,14 @@
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import LazyTypedChoiceField
 from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
 
+from cohorts import geography
 from cohorts.models import Cohort, Library
 
-from .models import Nomination, TravelSupport
+from .models import Nomination, ProjectKind, TravelSupport
+from .pipeline import PipelineFilters
 from .submission import COMMITMENTS, REQUIRED_FOR_SUBMISSION
 
 # Longest text accepted per field; shown beside the field and enforced here.
@@ -25,11 +27,26 @@ TEXT_LIMITS = {
 }
 
 SECTIONS = (
-    (_("The library"), ("library", "new_library_name", "new_library_city", "new_library_country", "new_library_population")),
+    (
+        _("The library"),
+        (
+            "library",
+            "new_library_name",
+            "new_library_city",
+            "new_library_country",
+            "new_library_population",
+        ),
+    ),
     (_("You, the nominator"), ("nominator_name", "nominator_role", "nominator_email")),
-    (_("The candidate"), ("candidate_name", "candidate_job_title", "candidate_email", "candidate_bio")),
+    (
+        _("The candidate"),
+        ("candidate_name", "candidate_job_title", "candidate_email", "candidate_bio"),
+    ),
     (_("Motivation"), ("motivation",)),
-    (_("The project the candidate brings"), ("project_kind", "project_title", "project_description")),
+    (
+        _("The project the candidate brings"),
+        ("project_kind", "project_title", "project_description"),
+    ),
     (_("Themes"), ("themes",)),
     (_("The conference and travel"), ("travel_support", "stipend_conditional", "stipend_reason")),
     (_("Commitments"), COMMITMENTS),
@@ -46,7 +63,9 @@ class LibraryChoiceField(forms.ModelChoiceField):
 class NominationForm(forms.ModelForm):
     """Every field of a nomination. Drafts accept anything well-formed; submitting needs all."""
 
-    creation_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # Only carried for the view, which recognises a resent form by it; a plain Field never
+    # rejects a value, so a mangled token cannot block the draft.
+    creation_token = forms.Field(widget=forms.HiddenInput, required=False)
     library = LibraryChoiceField(
         queryset=Library.objects.order_by("country", "city", "name"),
         required=False,
@@ -57,14 +76,20 @@ class NominationForm(forms.ModelForm):
     new_library_name = forms.CharField(label=_("Library name"), max_length=200, required=False)
     new_library_city = forms.CharField(label=_("City"), max_length=120, required=False)
     new_library_country = LazyTypedChoiceField(
-        label=_("Country"), choices=[("", _("Choose a country"))] + list(countries), required=False
+        label=_("Country"),
+        choices=[("", _("Choose a country")), *countries],
+        required=False,
+        error_messages={"invalid_choice": _("Choose a country from the list.")},
     )
     new_library_population = forms.IntegerField(
         label=_("Population of the urban area served"),
         min_value=0,
         max_value=100_000_000,
         required=False,
-        help_text=_("A whole number, e.g. 650000."),
+        help_text=_(
+            "A whole number, e.g. 650000. Also fills in the population of a listed library "
+            "that has none yet."
+        ),
     )
     stipend_conditional = forms.TypedChoiceField(
         label=_("Is participation conditional on a travel stipend?"),
@@ -111,7 +136,10 @@ class NominationForm(forms.ModelForm):
         self.cohort = cohort
         self.submitting = submitting
         self.fields["themes"].queryset = cohort.themes.all()
-        self.fields["project_kind"].choices = [("", _("Choose…")), *self.fields["project_kind"].choices[1:]]
+        self.fields["project_kind"].choices = [
+            ("", _("Choose…")),
+            *self.fields["project_kind"].choices[1:],
+        ]
         if self.instance.pk:
             self.fields["library"].initial = self.instance.library_id
             self.fields["stipend_conditional"].initial = {True: "yes", False: "no"}.get(
@@ -120,6 +148,10 @@ class NominationForm(forms.ModelForm):
         for name, limit in TEXT_LIMITS.items():
             field = self.fields[name]
             field.max_length = limit
+            # One limit, said once: drop the model's own length check before adding ours.
+            field.validators = [
+                v for v in field.validators if not isinstance(v, MaxLengthValidator)
+            ]
             field.validators.append(MaxLengthValidator(limit))
             field.widget.attrs.update({"maxlength": str(limit), "data-counter": str(limit)})
             note = _("Up to %(limit)s characters.") % {"limit": f"{limit:,}"}
@@ -139,18 +171,34 @@ class NominationForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
+        self._keep_omitted(data)
         new_library = [data.get(f"new_library_{part}") for part in ("name", "city", "country")]
         if data.get("library") is None and any(new_library):
-            for part, value in zip(("name", "city", "country"), new_library, strict=True):
-                if not value:
-                    self.add_error(f"new_library_{part}", _("Needed to add your library."))
-            if data.get("new_library_population") is None:
-                self.add_error("new_library_population", _("Needed to add your library."))
+            for part in ("name", "city", "country", "population"):
+                name = f"new_library_{part}"
+                if data.get(name) in (None, "") and name not in self.errors:
+                    self.add_error(name, _("Needed to add your library."))
         if data.get("stipend_conditional") is None:
             data["stipend_conditional"] = None
         if self.submitting:
             self._require_everything(data)
         return data
+
+    def _keep_omitted(self, data: dict) -> None:
+        """A field left out of the POST altogether keeps what the nomination holds.
+
+        Browsers send every field of the page, so this only matters for a partial or
+        hand-made POST; it must not blank a draft. (Unticked boxes are never sent, so
+        checkboxes are not "left out".)
+        """
+        if self.instance.pk is None:
+            return
+        for name in (*self._meta.fields, "library", "stipend_conditional"):
+            if name in self.errors:
+                continue
+            widget = self.fields[name].widget
+            if widget.value_omitted_from_data(self.data, self.files, self.add_prefix(name)):
+                data[name] = getattr(self.instance, name)
 
     def _require_everything(self, data: dict) -> None:
         message = _("Needed before you can submit.")
@@ -178,7 +226,9 @@ class NominationForm(forms.ModelForm):
         if (
             library is None
             and data.get("new_library_name")
-            and not any(name in self.errors for name in (*new_parts, "new_library_population"))
+            and not any(
+                name in self.errors for name in (*new_parts, "new_library_population", "library")
+            )
         ):
             library, _created = Library.objects.get_or_create(
                 name=data["new_library_name"].strip(),
@@ -186,6 +236,13 @@ class NominationForm(forms.ModelForm):
                 country=data["new_library_country"],
                 defaults={"city_population": data["new_library_population"]},
             )
+        elif (
+            library is not None
+            and library.city_population is None
+            and data.get("new_library_population") is not None
+        ):
+            library.city_population = data["new_library_population"]
+            library.save(update_fields=["city_population"])
         if "library" not in self.errors:
             nomination.library = library
 
@@ -209,3 +266,76 @@ class NominationForm(forms.ModelForm):
         if "themes" in self.cleaned_data:
             nomination.themes.set(self.cleaned_data["themes"])
         return nomination
+
+
+# --- The facilitator's pipeline --------------------------------------------------------------
+
+UNKNOWN_FILTER = _("We do not know “%(value)s”, so this filter is left out.")
+
+
+def _region_choices() -> list:
+    continents = geography.continents()
+    return [
+        ("", _("Any region")),
+        (_("Continents"), [(name, name) for name in continents]),
+        (
+            _("Sub-regions (UN M49)"),
+            [(name, name) for name in geography.subregions() if name not in continents],
+        ),
+    ]
+
+
+class PipelineFilterForm(forms.Form):
+    """The pipeline's filters, read from the query string. A value we do not know leaves its
+    filter out and says so beside it; the other filters still apply."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=200,
+        required=False,
+        help_text=_("Names, emails, library, city or project title."),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("Any status")), *Nomination.Status.choices],
+        required=False,
+        error_messages={"invalid_choice": UNKNOWN_FILTER},
+    )
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, error_messages={"invalid_choice": UNKNOWN_FILTER}
+    )
+    region = forms.ChoiceField(
+        label=_("Region"),
+        choices=_region_choices,
+        required=False,
+        error_messages={"invalid_choice": UNKNOWN_FILTER},
+    )
+    project_kind = forms.ChoiceField(
+        label=_("Kind of project"),
+        choices=[("", _("Any kind")), *ProjectKind.choices],
+        required=False,
+        error_messages={"invalid_choice": UNKNOWN_FILTER},
+    )
+    stipend = forms.ChoiceField(
+        label=_("Conditional on a stipend"),
+        choices=[("", _("Either")), ("yes", _("Yes")), ("no", _("No"))],
+        required=False,
+        error_messages={"invalid_choice": UNKNOWN_FILTER},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Country names in the language of this request.
+        self.fields["country"].choices = [("", _("Any country")), *countries]
+
+    def filters(self) -> PipelineFilters:
+        """The filters whose values are valid; call after ``is_valid()``."""
+        data = self.cleaned_data
+        return PipelineFilters(
+            status=data.get("status", ""),
+            country=data.get("country", ""),
+            region=data.get("region", ""),
+            project_kind=data.get("project_kind", ""),
+            stipend={"yes": True, "no": False}.get(data.get("stipend", "")),
+            search=data.get("q", ""),
+        )

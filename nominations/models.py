@@ -177,9 +177,7 @@ class Nomination(models.Model):
     late_admission_note = models.CharField(_("why it was let in late"), max_length=300, blank=True)
 
     candidate_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    candidate_confirmed_at = models.DateTimeField(
-        _("candidate confirmed"), null=True, blank=True
-    )
+    candidate_confirmed_at = models.DateTimeField(_("candidate confirmed"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

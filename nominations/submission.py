@@ -4,13 +4,16 @@ and the candidate's confirmation. Views, admin actions and tasks all call these.
 import secrets
 from datetime import datetime
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from cohorts.models import Cohort, Library
+from cohorts.permissions import Perm, has_cohort_perm
 from metlib.outbox import queue_templated_email
 
 from .models import Call, Nomination
@@ -37,11 +40,16 @@ COMMITMENTS = ("commits_working_hours", "commits_whole_year", "commits_language"
 
 
 class SubmissionRefused(Exception):
-    """The nomination cannot be submitted; ``messages`` say why, in words for the nominator."""
+    """The nomination cannot be submitted; ``messages`` say why, in words for the nominator.
 
-    def __init__(self, messages: list[str]) -> None:
+    ``fields`` maps a form field to the reasons that belong beside it (e.g. the library's
+    population beside the library); every reason is also in ``messages``.
+    """
+
+    def __init__(self, messages: list[str], *, fields: dict[str, list[str]] | None = None) -> None:
         super().__init__("; ".join(messages))
         self.messages = messages
+        self.fields = fields or {}
 
 
 def call_of(cohort: Cohort) -> Call | None:
@@ -64,13 +72,14 @@ def library_eligibility(*, library: Library | None, call: Call | None) -> str | 
     if library is None or call is None:
         return None
     if library.city_population is None:
-        return _("Tell us the population of the urban area %(library)s serves.") % {
-            "library": library.name
-        }
+        return _(
+            "Tell us the population of the urban area %(library)s serves, in the field "
+            "“Population of the urban area served”."
+        ) % {"library": library.name}
     if library.city_population < call.min_city_population:
         return _(
             "%(library)s serves an urban area of %(population)s people; this call is for "
-            "libraries serving more than %(minimum)s."
+            "libraries serving at least %(minimum)s."
         ) % {
             "library": library.name,
             "population": f"{library.city_population:,}",
@@ -88,7 +97,8 @@ def missing_for_submission(nomination: Nomination) -> list[str]:
     ]
     if nomination.stipend_conditional and not nomination.stipend_reason.strip():
         missing.append(_("why a stipend is needed"))
-    if nomination.pk and not nomination.themes.exists():
+    # .all() so that a list page's prefetch_related("themes") answers without a query.
+    if nomination.pk and not nomination.themes.all():
         missing.append(_("at least one theme"))
     if not all(getattr(nomination, field) for field in COMMITMENTS):
         missing.append(_("the three commitments"))
@@ -104,33 +114,51 @@ def _other_nominations_of_library(nomination: Nomination) -> int:
     )
 
 
-def submission_problems(*, nomination: Nomination, at: datetime | None = None) -> list[str]:
-    """Everything that stops this nomination being submitted now, in words for the nominator."""
+DEADLINE_PASSED = gettext_lazy(
+    "The deadline has passed. Your nomination is kept as a draft; the facilitator can still "
+    "let it in."
+)
+
+
+def problems_by_field(
+    *, nomination: Nomination, at: datetime | None = None
+) -> list[tuple[str | None, str]]:
+    """What stops this nomination being submitted now: (form field or None, reason) pairs,
+    the reasons in words for the nominator."""
     cohort = nomination.cohort
-    problems: list[str] = []
+    problems: list[tuple[str | None, str]] = []
     if call_not_open_yet(cohort=cohort, at=at):
-        problems.append(_("The call for nominations is not open yet."))
+        problems.append((None, _("The call for nominations is not open yet.")))
     if deadline_passed(cohort=cohort, at=at) and nomination.late_admitted_at is None:
-        problems.append(
-            _(
-                "The deadline has passed. Your nomination is kept as a draft; the "
-                "facilitator can still let it in."
-            )
-        )
+        problems.append((None, str(DEADLINE_PASSED)))
     missing = missing_for_submission(nomination)
     if missing:
-        problems.append(_("Still missing: %(parts)s.") % {"parts": ", ".join(missing)})
+        problems.append((None, _("Still missing: %(parts)s.") % {"parts": ", ".join(missing)}))
     call = call_of(cohort)
     reason = library_eligibility(library=nomination.library, call=call)
     if reason:
-        problems.append(reason)
+        problems.append(("library", reason))
     limit = call.nominations_per_library if call else 1
     if nomination.library_id and _other_nominations_of_library(nomination) >= limit:
         problems.append(
-            _("%(library)s has already nominated %(count)s candidate(s), the most this call allows.")
-            % {"library": nomination.library.name, "count": limit}
+            (
+                "library",
+                ngettext(
+                    "%(library)s has already nominated %(count)s candidate, the most this "
+                    "call allows.",
+                    "%(library)s has already nominated %(count)s candidates, the most this "
+                    "call allows.",
+                    limit,
+                )
+                % {"library": nomination.library.name, "count": limit},
+            )
         )
     return problems
+
+
+def submission_problems(*, nomination: Nomination, at: datetime | None = None) -> list[str]:
+    """Everything that stops this nomination being submitted now, in words for the nominator."""
+    return [reason for _field, reason in problems_by_field(nomination=nomination, at=at)]
 
 
 def submit_nomination(*, nomination: Nomination, by, at: datetime | None = None) -> Nomination:
@@ -146,16 +174,22 @@ def submit_nomination(*, nomination: Nomination, by, at: datetime | None = None)
         locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
         if locked.status not in (Status.DRAFT, Status.SUBMITTED):
             raise SubmissionRefused([_("This nomination can no longer be changed.")])
-        problems = submission_problems(nomination=locked, at=at)
+        problems = problems_by_field(nomination=locked, at=at)
         if problems:
-            raise SubmissionRefused(problems)
+            fields: dict[str, list[str]] = {}
+            for field, reason in problems:
+                if field:
+                    fields.setdefault(field, []).append(reason)
+            raise SubmissionRefused([reason for _field, reason in problems], fields=fields)
         first_time = locked.status == Status.DRAFT
         if first_time:
             token = secrets.token_urlsafe(32)
             locked.status = Status.SUBMITTED
             locked.submitted_at = at or timezone.now()
             locked.candidate_token_hash = Nomination.hash_token(token)
-            locked.save(update_fields=["status", "submitted_at", "candidate_token_hash", "updated_at"])
+            locked.save(
+                update_fields=["status", "submitted_at", "candidate_token_hash", "updated_at"]
+            )
             _queue_submission_mails(nomination=locked, candidate_token=token)
     nomination.refresh_from_db()
     return nomination
@@ -170,8 +204,6 @@ def _summary_context(nomination: Nomination) -> dict:
 
 
 def _queue_submission_mails(*, nomination: Nomination, candidate_token: str) -> None:
-    from django.conf import settings
-
     context = _summary_context(nomination)
     queue_templated_email(
         key=f"nomination:{nomination.pk}:receipt",
@@ -193,6 +225,8 @@ def _queue_submission_mails(*, nomination: Nomination, candidate_token: str) -> 
             "confirm_url": settings.SITE_URL
             + reverse("nominations:confirm", args=[candidate_token]),
         },
+        # Not the nominator's language: the candidate's is unknown, the site's is the default.
+        language=settings.LANGUAGE_CODE,
     )
 
 
@@ -228,7 +262,12 @@ def withdraw_nomination(*, nomination: Nomination, by) -> Nomination:
 
 
 def admit_late(*, nomination: Nomination, by, note: str = "") -> Nomination:
-    """A facilitator lets one nomination in after the deadline; who and when are recorded."""
+    """A facilitator lets one nomination in after the deadline; who and when are recorded.
+
+    Raises ``PermissionDenied`` unless ``by`` may manage the nomination's cohort.
+    """
+    if not has_cohort_perm(user=by, cohort=nomination.cohort, perm=Perm.MANAGE_COHORT):
+        raise PermissionDenied
     if nomination.status != Status.DRAFT:
         raise SubmissionRefused([_("Only a draft can be let in late.")])
     nomination.late_admitted_by = by

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pipeline_views, views
 
 app_name = "nominations"
 urlpatterns = [
@@ -11,4 +11,26 @@ urlpatterns = [
     path("nominations/<int:pk>/edit/", views.edit, name="edit"),
     path("nominations/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("nominations/confirm/<str:token>/", views.confirm, name="confirm"),
+    # The facilitator's side of a cohort's nominations.
+    path(
+        "cohorts/<slug:cohort_slug>/nominations/",
+        pipeline_views.pipeline_list,
+        name="pipeline",
+    ),
+    path(
+        "cohorts/<slug:cohort_slug>/nominations/export.csv",
+        pipeline_views.pipeline_csv,
+        name="pipeline_csv",
+    ),
+    path(
+        "cohorts/<slug:cohort_slug>/nominations/<int:pk>/",
+        pipeline_views.pipeline_detail,
+        name="pipeline_detail",
+    ),
+    path(
+        "cohorts/<slug:cohort_slug>/nominations/<int:pk>/let-in-late/",
+        pipeline_views.admit_late,
+        name="admit_late",
+    ),
+    path("cohorts/<slug:cohort_slug>/call/edit/", pipeline_views.call_edit, name="call_edit"),
 ]

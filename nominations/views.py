@@ -17,6 +17,7 @@ from cohorts.models import Cohort
 from . import submission
 from .forms import NominationForm
 from .models import Nomination
+from .selectors import nominations_by
 
 
 def call_page(request: HttpRequest, cohort_slug: str) -> HttpResponse:
@@ -60,23 +61,50 @@ def _save_draft(form: NominationForm) -> Nomination:
     except IntegrityError:
         if form.instance.pk is not None:
             raise
-        twin = Nomination.objects.get(
-            creation_token=form.instance.creation_token, nominator=form.instance.nominator
-        )
+        # Two POSTs of one form raced and the other one created the nomination first.
+        twin = Nomination.objects.filter(
+            creation_token=form.instance.creation_token,
+            nominator=form.instance.nominator,
+            cohort=form.cohort,
+        ).first()
+        if twin is None:
+            raise
         return _save_draft(NominationForm(form.data, instance=twin, cohort=form.cohort))
 
 
 def _new_or_twin(request: HttpRequest, cohort: Cohort) -> Nomination:
     """The nomination a "new nomination" POST is about: a fresh one, or the one an earlier
-    POST of the same form (same creation token) already created."""
+    POST of the same form (same creation token) already created.
+
+    A token already used by another nominator or for another cohort is not this form's:
+    the nomination gets a fresh one rather than touching someone else's.
+    """
     try:
-        token = uuid.UUID(request.POST.get("creation_token", ""))
+        token = uuid.UUID(str(request.POST.get("creation_token", "")))
     except ValueError:
         token = uuid.uuid4()
-    twin = Nomination.objects.filter(
-        creation_token=token, nominator=request.user, cohort=cohort
-    ).first()
-    return twin or Nomination(cohort=cohort, nominator=request.user, creation_token=token)
+    existing = Nomination.objects.filter(creation_token=token).first()
+    if existing is not None:
+        if existing.nominator_id == request.user.pk and existing.cohort_id == cohort.pk:
+            return existing
+        token = uuid.uuid4()
+    return Nomination(cohort=cohort, nominator=request.user, creation_token=token)
+
+
+def _show_refusal(
+    request: HttpRequest, form: NominationForm, refused: submission.SubmissionRefused
+) -> bool:
+    """Put each reason beside its field when it has one, the rest at the top of the page;
+    True when some reason went beside a field."""
+    beside = set()
+    for field, reasons in refused.fields.items():
+        for reason in reasons:
+            form.add_error(field, reason)
+            beside.add(reason)
+    for reason in refused.messages:
+        if reason not in beside:
+            messages.error(request, reason)
+    return bool(beside)
 
 
 def _save_and_maybe_submit(
@@ -102,10 +130,13 @@ def _save_and_maybe_submit(
         )
         return Outcome(form, nomination, done=False)
     if not submitting:
-        messages.success(
-            request,
-            _("Your draft is saved. You can come back and finish it until the deadline."),
-        )
+        if submission.deadline_passed(cohort=cohort) and nomination.late_admitted_at is None:
+            messages.warning(request, submission.DEADLINE_PASSED)
+        else:
+            messages.success(
+                request,
+                _("Your draft is saved. You can come back and finish it until the deadline."),
+            )
         return Outcome(form, nomination, done=True)
     if form is not draft_form:
         messages.warning(
@@ -117,8 +148,11 @@ def _save_and_maybe_submit(
     try:
         submission.submit_nomination(nomination=nomination, by=request.user)
     except submission.SubmissionRefused as refused:
-        for reason in refused.messages:
-            messages.error(request, reason)
+        if _show_refusal(request, form, refused):
+            messages.warning(
+                request,
+                _("Your draft is saved, but it cannot be submitted yet: see the marked fields."),
+            )
         return Outcome(form, nomination, done=False)
     messages.success(
         request,
@@ -143,8 +177,10 @@ def _change_submitted(request: HttpRequest, *, cohort: Cohort, nomination: Nomin
             form.save()
             submission.submit_nomination(nomination=nomination, by=request.user)
     except submission.SubmissionRefused as refused:
-        for reason in refused.messages:
-            messages.error(request, reason)
+        if _show_refusal(request, form, refused):
+            messages.warning(
+                request, _("Your changes are not saved yet: correct the marked fields.")
+            )
         return Outcome(form, nomination, done=False)
     messages.success(request, _("Your changes are saved."))
     return Outcome(form, nomination, done=True)
@@ -169,6 +205,7 @@ def _form_page(
             "cohort": cohort,
             "nomination": nomination,
             "call": submission.call_of(cohort),
+            "deadline_passed": submission.deadline_passed(cohort=cohort),
         },
     )
 
@@ -181,14 +218,16 @@ def nominate(request: HttpRequest, cohort_slug: str) -> HttpResponse:
     if submission.call_not_open_yet(cohort=cohort):
         messages.info(request, _("This call is not open yet."))
         return redirect("nominations:call", cohort_slug=cohort.slug)
-    if submission.deadline_passed(cohort=cohort):
-        messages.info(request, _("The deadline for this call has passed."))
-        return redirect("nominations:call", cohort_slug=cohort.slug)
     if request.method == "POST":
+        # Even after the deadline: a form opened in time and sent late is kept as a draft,
+        # and the nominator is told why it was not submitted.
         outcome = _save_and_maybe_submit(
             request, cohort=cohort, nomination=_new_or_twin(request, cohort)
         )
         return _after_save(request, outcome, cohort)
+    if submission.deadline_passed(cohort=cohort):
+        messages.info(request, _("The deadline for this call has passed."))
+        return redirect("nominations:call", cohort_slug=cohort.slug)
     form = NominationForm(
         cohort=cohort,
         initial={
@@ -212,12 +251,16 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if nomination.status == Nomination.Status.SUBMITTED and submission.deadline_passed(
         cohort=cohort
     ):
-        messages.info(request, _("The deadline has passed, so the nomination can no longer be changed."))
+        messages.info(
+            request, _("The deadline has passed, so the nomination can no longer be changed.")
+        )
         return redirect("nominations:detail", pk=nomination.pk)
     if request.method == "POST":
         outcome = _save_and_maybe_submit(request, cohort=cohort, nomination=nomination)
         return _after_save(request, outcome, cohort)
-    return _form_page(request, NominationForm(instance=nomination, cohort=cohort), cohort, nomination)
+    return _form_page(
+        request, NominationForm(instance=nomination, cohort=cohort), cohort, nomination
+    )
 
 
 @login_required
@@ -240,12 +283,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_nominations(request: HttpRequest) -> HttpResponse:
-    nominations = (
-        Nomination.objects.filter(nominator=request.user)
-        .select_related("cohort", "library")
-        .order_by("-cohort__nominations_deadline", "-updated_at")
-    )
-    return render(request, "nominations/mine.html", {"nominations": nominations})
+    """The nominator's nominations, their statuses, and what each draft still lacks."""
+    nominations = nominations_by(user=request.user).prefetch_related("themes")
+    rows = [
+        (
+            nomination,
+            submission.missing_for_submission(nomination)
+            if nomination.status == Nomination.Status.DRAFT
+            else [],
+        )
+        for nomination in nominations
+    ]
+    return render(request, "nominations/mine.html", {"rows": rows})
 
 
 @login_required

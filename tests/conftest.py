@@ -7,6 +7,7 @@ import pytest
 from cohorts.models import Role
 
 from .factories import CohortFactory, MembershipFactory, UserFactory
+from .fixtures import running_celery_worker, running_smtp_sink
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -63,3 +64,34 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-dev-shm-usage",
         ],
     }
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A real SMTP server on 127.0.0.1 that Django's SMTP backend sends to.
+
+    ``smtp_sink.messages`` holds what it accepted (``email.message.EmailMessage``); set
+    ``smtp_sink.refuse = True`` to have it answer ``550`` to every message.
+    """
+    with running_smtp_sink() as sink:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = sink.host
+        settings.EMAIL_PORT = sink.port
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_USE_SSL = False
+        settings.EMAIL_TIMEOUT = 10
+        yield sink
+
+
+@pytest.fixture
+def celery_worker_on_redis(transactional_db):
+    """A real Celery worker on the Redis broker at ``TEST_REDIS_URL``, running in a thread.
+
+    Tasks are published to a queue of this test's own, so parallel test runs sharing the
+    Redis database do not take each other's tasks. ``worker.result_of(async_result)`` waits
+    for a task to run and returns what it returned.
+    """
+    with running_celery_worker() as worker:
+        yield worker

@@ -19,12 +19,6 @@ LOGIN_LINE = re.compile(
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    """The demo hashes a password per account; a fast hasher keeps these tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _rows():
     return {
         model.__name__: sorted(model.objects.values_list("pk", flat=True)) for model in DEMO_MODELS

@@ -69,5 +69,15 @@ def test_home_queries_do_not_grow_with_cohorts(
     for _ in range(count):
         make_member(CohortFactory(), Role.PARTICIPANT, email=user.email)
     client.force_login(user)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_home_sends_a_nominator_to_their_nominations(client, cohort):
+    from ..factories import NominationFactory
+
+    nomination = NominationFactory(cohort=cohort, candidate_name="Ñúñez Candidate")
+    client.force_login(nomination.nominator)
+    page = client.get(reverse("home")).content.decode()
+    assert "Ñúñez Candidate" in page
+    assert reverse("nominations:detail", args=[nomination.pk]) in page

@@ -87,7 +87,8 @@ def test_visitor_zone_comes_from_the_browser_cookie_when_valid(client, cohort):
 
 
 @pytest.mark.parametrize(
-    "name", ["account_login", "account_signup", "account_request_login_code", "account_reset_password"]
+    "name",
+    ["account_login", "account_signup", "account_request_login_code", "account_reset_password"],
 )
 def test_allauth_pages_use_the_site_layout(client, db, name):
     page = client.get(reverse(name)).content.decode()

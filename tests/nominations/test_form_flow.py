@@ -50,7 +50,8 @@ def test_submit_complete_nomination_sends_two_mails(client, call, nominator):
     library = LibraryFactory(city_population=1_200_000)
     client.force_login(nominator)
     response = client.post(
-        reverse("nominations:nominate", args=[call.cohort.slug]), complete_post(call.cohort, library)
+        reverse("nominations:nominate", args=[call.cohort.slug]),
+        complete_post(call.cohort, library),
     )
     nomination = Nomination.objects.get()
     assert response.status_code == 302, response.content.decode()[:3000]

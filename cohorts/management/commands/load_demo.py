@@ -1,5 +1,6 @@
 """manage.py load_demo: load the demo cohort for a first look."""
 
+from collections import Counter
 from typing import Any
 
 from django.conf import settings
@@ -8,25 +9,59 @@ from django.db import transaction
 from django.urls import reverse
 
 from cohorts.demo import load_demo
+from nominations.demo import load_call, load_nominations
+from nominations.models import Call, Nomination
 
 
 class Command(BaseCommand):
     help = (
-        "Create or update the demo cohort (the 2024 MetLib call with fictional libraries and "
-        "people). Safe to run again. Demo only: every demo account shares one known password."
+        "Create or update the demo cohort (the 2024 MetLib call with fictional libraries, "
+        "people and nominations). Safe to run again. Demo only: every demo account shares one "
+        "known password."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Each app loads its own part of the demo, in the order the apps depend on each other.
         with transaction.atomic():
             result = load_demo(stdout=self.stdout)
+            call = load_call(cohort=result.cohort)
+            self._report_call(call)
+            nominations = load_nominations(cohort=result.cohort, libraries=result.library_rows)
+            self._report_nominations(nominations)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded the demo cohort “{result.cohort.name}”: {result.libraries} libraries in "
                 f"{result.countries} countries on {result.continents} continents, "
-                f"{result.people} people."
+                f"{result.people} people, {len(nominations)} nominations."
             )
         )
         login_url = settings.SITE_URL + reverse("account_login")
         self.stdout.write(
             f"Sign in at {login_url} as {result.facilitator_email} with password {result.password}"
+        )
+
+    def _report_call(self, call: Call) -> None:
+        url = settings.SITE_URL + reverse("nominations:call", args=[call.cohort.slug])
+        self.stdout.write(
+            f"Call for nominations: {url} ({len(call.timeline.splitlines())} timeline lines; "
+            f"contact {call.contact_name} <{call.contact_email}>)"
+        )
+
+    def _report_nominations(self, nominations: list[Nomination]) -> None:
+        statuses = Counter(nomination.status for nomination in nominations)
+        libraries = {nomination.library_id for nomination in nominations}
+        self.stdout.write(
+            f"Nominations: {len(nominations)} from {len(libraries)} libraries; "
+            + ", ".join(
+                f"{str(label).lower()} {statuses[status]}"
+                for status, label in Nomination.Status.choices
+                if statuses[status]
+            )
+        )
+        submitted = [n for n in nominations if n.status == Nomination.Status.SUBMITTED]
+        awaiting = sum(1 for n in submitted if n.awaits_candidate)
+        late = sum(1 for n in nominations if n.late_admitted_at is not None)
+        self.stdout.write(
+            f"Submitted: {len(submitted) - awaiting} confirmed by their candidate, {awaiting} "
+            f"awaiting the candidate's confirmation; drafts let in late: {late}"
         )

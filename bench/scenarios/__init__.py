@@ -1,0 +1,11 @@
+"""Every scenario module. A scenario module registers its baselines before the scenarios
+compared with them (importing them does it: ``nominations`` imports ``web``'s bare view).
+
+Add a module here (e.g. ``calendar``, ``reminders``, ``certificates``) and register its
+scenarios with :func:`bench.registry.scenario`.
+"""
+
+from .. import assistant  # the selection assistant's solve times (absolute, no ratio)
+from . import nominations, web
+
+__all__ = ["assistant", "nominations", "web"]

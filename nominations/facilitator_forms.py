@@ -1,0 +1,113 @@
+"""Forms of the facilitator's side of nominations: the call editor and letting one in late.
+
+(The pipeline's filter form lives in ``forms.py`` beside the nomination form.)
+"""
+
+import zoneinfo
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cohorts.models import Cohort
+
+from .models import Call
+
+
+class CohortLocalDateTimeField(forms.DateTimeField):
+    """A date and time typed in the cohort's zone, whoever types it; stored as a UTC instant.
+
+    Django reads a naive date-time in the *viewer's* zone; here the zone is the cohort's
+    (set on the field as ``zone``), so "23:59" means 23:59 where the cohort runs.
+    """
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    zone: zoneinfo.ZoneInfo = zoneinfo.ZoneInfo("UTC")
+
+    def prepare_value(self, value: object) -> object:
+        with timezone.override(self.zone):
+            return super().prepare_value(value)
+
+    def to_python(self, value: object) -> datetime | None:
+        # Also refuses, beside the field, a local time that a clock change skips or repeats.
+        with timezone.override(self.zone):
+            return super().to_python(value)
+
+
+class CallDatesForm(forms.ModelForm):
+    """The cohort's nomination opening and deadline (local to the cohort) and announcement."""
+
+    class Meta:
+        model = Cohort
+        fields = ["nominations_open_at", "nominations_deadline", "announcement_date"]
+        field_classes = {
+            "nominations_open_at": CohortLocalDateTimeField,
+            "nominations_deadline": CohortLocalDateTimeField,
+        }
+        widgets = {
+            "announcement_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        note = _("Local time in the cohort's time zone, %(zone)s.") % {
+            "zone": self.instance.time_zone
+        }
+        for name in ("nominations_open_at", "nominations_deadline"):
+            self.fields[name].zone = self.instance.zone
+            self.fields[name].help_text = note
+
+    def clean(self) -> dict:
+        data = super().clean()
+        deadline, announced = data.get("nominations_deadline"), data.get("announcement_date")
+        if deadline and announced and announced < deadline.astimezone(self.instance.zone).date():
+            self.add_error(
+                "announcement_date", _("Results cannot be announced before the deadline.")
+            )
+        return data
+
+
+class CallForm(forms.ModelForm):
+    """Every word of the public call page, and the rules nominations must meet."""
+
+    class Meta:
+        model = Call
+        fields = [
+            "introduction",
+            "programme",
+            "eligibility",
+            "requirements",
+            "conference",
+            "stipends",
+            "selection",
+            "timeline",
+            "contact_name",
+            "contact_email",
+            "min_city_population",
+            "nominations_per_library",
+            "working_language",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": rows})
+            for name, rows in (
+                ("introduction", 6),
+                ("programme", 5),
+                ("eligibility", 4),
+                ("requirements", 4),
+                ("conference", 3),
+                ("stipends", 3),
+                ("selection", 3),
+                ("timeline", 6),
+            )
+        }
+
+
+class LateAdmissionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why it is let in late"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept with the nomination, e.g. “the nominator wrote on the day”."),
+    )
