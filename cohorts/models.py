@@ -134,6 +134,7 @@ class Theme(models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("theme")
@@ -161,6 +162,7 @@ class Library(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("library")

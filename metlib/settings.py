@@ -144,6 +144,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Sessions are read from the cache and written through to the database: one query fewer on
+# every signed-in request, and nothing lost when the cache is flushed.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "metlib.User"
 AUTHENTICATION_BACKENDS = [

@@ -8,6 +8,7 @@ from django_countries.fields import LazyTypedChoiceField
 
 from cohorts import geography
 from cohorts.models import Cohort, Library
+from metlib.widgets import FastSelect
 
 from .models import Nomination, ProjectKind, TravelSupport
 from .pipeline import PipelineFilters
@@ -27,6 +28,7 @@ TEXT_LIMITS = {
 }
 
 SECTIONS = (
+    (_("You, the nominator"), ("nominator_name", "nominator_role", "nominator_email")),
     (
         _("The library"),
         (
@@ -37,7 +39,6 @@ SECTIONS = (
             "new_library_population",
         ),
     ),
-    (_("You, the nominator"), ("nominator_name", "nominator_role", "nominator_email")),
     (
         _("The candidate"),
         ("candidate_name", "candidate_job_title", "candidate_email", "candidate_bio"),
@@ -53,6 +54,11 @@ SECTIONS = (
 )
 
 YES_NO = (("", _("Choose…")), ("yes", _("Yes")), ("no", _("No")))
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    # A callable, so each form copies a reference rather than 250 translated choices.
+    return [("", _("Choose a country")), *countries]
 
 
 class LibraryChoiceField(forms.ModelChoiceField):
@@ -71,13 +77,15 @@ class NominationForm(forms.ModelForm):
         required=False,
         label=_("Choose your library"),
         empty_label=_("My library is not in the list"),
+        widget=FastSelect,
         help_text=_("If it is not listed, add it below."),
     )
     new_library_name = forms.CharField(label=_("Library name"), max_length=200, required=False)
     new_library_city = forms.CharField(label=_("City"), max_length=120, required=False)
     new_library_country = LazyTypedChoiceField(
         label=_("Country"),
-        choices=[("", _("Choose a country")), *countries],
+        widget=FastSelect,
+        choices=_country_choices,
         required=False,
         error_messages={"invalid_choice": _("Choose a country from the list.")},
     )
@@ -160,8 +168,16 @@ class NominationForm(forms.ModelForm):
             self.fields[name].required = False
 
     def sections(self):
-        """(legend, [bound fields]) for each section of the form, in order."""
-        return [(legend, [self[name] for name in names]) for legend, names in SECTIONS]
+        """(legend, [bound fields], personal) for each section of the form, in order.
+
+        ``personal`` marks the section prefilled with the signed-in person's details, which
+        must never come from a cache shared between people; it comes first, so the others
+        can be cached as one fragment.
+        """
+        return [
+            (legend, [self[name] for name in names], "nominator_name" in names)
+            for legend, names in SECTIONS
+        ]
 
     def clean_nominator_email(self) -> str:
         return self.cleaned_data["nominator_email"].strip().lower()

@@ -17,7 +17,7 @@ from cohorts.models import Cohort
 from . import submission
 from .forms import NominationForm
 from .models import Nomination
-from .selectors import nominations_by
+from .selectors import blank_form_version, nominations_by
 
 
 def call_page(request: HttpRequest, cohort_slug: str) -> HttpResponse:
@@ -206,6 +206,12 @@ def _form_page(
             "nomination": nomination,
             "call": submission.call_of(cohort),
             "deadline_passed": submission.deadline_passed(cohort=cohort),
+            # A blank form's sections are the same for everyone: cache them (see form.html).
+            "blank_form_version": (
+                blank_form_version(cohort=cohort)
+                if not form.is_bound and nomination is None
+                else ""
+            ),
         },
     )
 

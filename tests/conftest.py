@@ -21,6 +21,9 @@ def _test_settings(settings, tmp_path):
     from metlib.celery import app
 
     app.conf.task_always_eager = True
+    from django.core.cache import cache
+
+    cache.clear()  # cached fragments and sessions never leak from one test into another
     yield
     app.conf.task_always_eager = True
 

@@ -87,3 +87,25 @@ def test_rejected_submission_keeps_every_value_and_saves_draft(client, call, nom
     assert draft.candidate_name == "Çağrı Öztürk"
     assert draft.candidate_email == ""
     assert "We saved everything except the marked fields" in page
+
+
+def test_blank_form_shows_a_library_added_after_it_was_cached(client, call, nominator):
+    client.force_login(nominator)
+    url = reverse("nominations:nominate", args=[call.cohort.slug])
+    client.get(url)
+    LibraryFactory(name="Brand New Harbour Library")
+    assert "Brand New Harbour Library" in client.get(url).content.decode()
+
+
+def test_blank_form_never_shows_one_person_the_details_of_another(client, call, nominator):
+    other = UserFactory(email="someone.else@library.example", display_name="Someone Else")
+    url = reverse("nominations:nominate", args=[call.cohort.slug])
+    client.force_login(nominator)
+    first = client.get(url).content.decode()
+    client.force_login(other)
+    second = client.get(url).content.decode()
+    assert "director@library.example" in first
+    assert "someone.else@library.example" in second
+    assert "director@library.example" not in second
+    tokens = [page.split('name="creation_token" value="')[1][:36] for page in (first, second)]
+    assert tokens[0] != tokens[1]

@@ -31,8 +31,8 @@ UTC = dt.UTC
 
 # Queries per page whatever the number of nominations: session, user, cohort, roles,
 # (list only: counts by status), nominations with library/nominator joined, their themes.
-LIST_QUERIES = 7
-CSV_QUERIES = 6
+LIST_QUERIES = 6
+CSV_QUERIES = 5
 
 
 def pipeline_url(cohort):
