@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import Call, Nomination
+from .models import (
+    Call,
+    Criterion,
+    Decision,
+    DecisionEvent,
+    Nomination,
+    Pin,
+    Review,
+    Score,
+    Selection,
+)
 
 
 @admin.register(Call)
@@ -18,3 +28,60 @@ class NominationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["library", "nominator", "late_admitted_by"]
     filter_horizontal = ["themes"]
     readonly_fields = ["creation_token", "candidate_token_hash", "created_at", "updated_at"]
+
+
+@admin.register(Selection)
+class SelectionAdmin(admin.ModelAdmin):
+    list_display = ["cohort", "assignment", "review_opened_at", "closed_at", "published_at"]
+    readonly_fields = ["review_opened_at", "review_opened_by", "published_at", "published_by"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["name", "cohort", "position"]
+    list_filter = ["cohort"]
+
+
+class ScoreInline(admin.TabularInline):
+    model = Score
+    extra = 0
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["nomination", "advisor", "status", "recommendation", "submitted_at"]
+    list_filter = ["status", "nomination__cohort"]
+    list_select_related = ["nomination", "advisor"]
+    search_fields = ["nomination__candidate_name", "advisor__email"]
+    inlines = [ScoreInline]
+
+
+@admin.register(Score)
+class ScoreAdmin(admin.ModelAdmin):
+    list_display = ["review", "criterion", "value"]
+    list_select_related = ["review__nomination", "review__advisor", "criterion"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["nomination", "outcome", "stipend_awarded", "decided_by", "published_at"]
+    list_filter = ["outcome", "stipend_awarded", "nomination__cohort"]
+    list_select_related = ["nomination", "decided_by"]
+
+
+@admin.register(DecisionEvent)
+class DecisionEventAdmin(admin.ModelAdmin):
+    list_display = ["nomination", "action", "outcome", "by", "at"]
+    list_filter = ["action"]
+    list_select_related = ["nomination", "by"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # the audit trail is append-only
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Pin)
+class PinAdmin(admin.ModelAdmin):
+    list_display = ["nomination", "direction", "by", "at"]

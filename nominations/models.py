@@ -203,3 +203,258 @@ class Nomination(models.Model):
     @staticmethod
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- Selection: reviews by the advisory group, decisions and their publication -----------------
+
+
+class Selection(models.Model):
+    """How a cohort's selection runs and where it stands.
+
+    Stages: the call closes and review opens (nominations lock), advisors review, the
+    facilitator decides (drafts), then publishes every result at once.
+    """
+
+    class Assignment(models.TextChoices):
+        ALL = "all", _("Every advisor reviews every nomination")
+        BALANCED = "balanced", _("Each nomination goes to a balanced share of advisors")
+
+    cohort = models.OneToOneField(
+        Cohort, on_delete=models.CASCADE, related_name="selection", verbose_name=_("cohort")
+    )
+    assignment = models.CharField(
+        _("assignment"), max_length=10, choices=Assignment.choices, default=Assignment.ALL
+    )
+    reviewers_per_nomination = models.PositiveSmallIntegerField(
+        _("advisors per nomination"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("Used when nominations go to a balanced share of advisors."),
+    )
+    scores_hidden = models.BooleanField(
+        _("keep advisors' scores hidden from each other throughout"),
+        default=False,
+        help_text=_(
+            "Otherwise an advisor sees the others' scores once they have submitted their own."
+        ),
+    )
+    max_per_country = models.PositiveSmallIntegerField(
+        _("at most this many participants per country"),
+        default=2,
+        validators=[MinValueValidator(1)],
+    )
+    min_project_kinds = models.PositiveSmallIntegerField(
+        _("at least this many kinds of project"), default=3
+    )
+    represent_every_continent = models.BooleanField(
+        _("every continent with nominees represented where possible"), default=True
+    )
+    review_opened_at = models.DateTimeField(_("review opened"), null=True, blank=True)
+    review_opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(
+        _("selection closed"),
+        null=True,
+        blank=True,
+        help_text=_("Reviews can be changed until then."),
+    )
+    published_at = models.DateTimeField(_("results published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("selection")
+        verbose_name_plural = _("selections")
+
+    def __str__(self) -> str:
+        return str(self.cohort)
+
+
+class Criterion(models.Model):
+    """A named criterion advisors score each nomination on, from 1 to 5."""
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("cohort")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    description = models.CharField(_("what it asks"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["cohort", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "name"], name="criterion_unique_per_cohort")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Recommendation(models.TextChoices):
+    STRONGLY = "strongly", _("Strongly recommend")
+    RECOMMEND = "recommend", _("Recommend")
+    NEUTRAL = "neutral", _("Neutral")
+    NOT = "not", _("Do not recommend")
+
+
+class Review(models.Model):
+    """One advisor's review of one nomination assigned to them."""
+
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", _("Not started")
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        CONFLICT = "conflict", _("Conflict of interest")
+
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("nomination")
+    )
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        verbose_name=_("advisor"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ASSIGNED
+    )
+    recommendation = models.CharField(
+        _("recommendation"), max_length=10, choices=Recommendation.choices, blank=True
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    conflict_note = models.CharField(_("the conflict of interest"), max_length=300, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    created_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["nomination", "advisor"]
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "advisor"], name="review_one_per_advisor")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.advisor} → {self.nomination}"
+
+
+class Score(models.Model):
+    """A score on one criterion: 1 to 5, or empty for "not applicable" (left out of averages)."""
+
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="scores", verbose_name=_("review")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="scores", verbose_name=_("criterion")
+    )
+    value = models.PositiveSmallIntegerField(
+        _("score"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="score_one_per_criterion"),
+            models.CheckConstraint(
+                condition=models.Q(value__isnull=True) | models.Q(value__gte=1, value__lte=5),
+                name="score_on_the_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.value if self.value is not None else 'n/a'}"
+
+
+class Decision(models.Model):
+    """The facilitator's decision on one nomination: a draft until the results are published."""
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        DECLINED = "declined", _("Declined")
+
+    nomination = models.OneToOneField(
+        Nomination, on_delete=models.CASCADE, related_name="decision", verbose_name=_("nomination")
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    stipend_awarded = models.BooleanField(_("travel stipend awarded"), default=False)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"))
+    published_at = models.DateTimeField(
+        _("told to the applicant"),
+        null=True,
+        blank=True,
+        help_text=_("Empty while the decision is a draft."),
+    )
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self) -> str:
+        return f"{self.nomination}: {self.get_outcome_display()}"
+
+
+class DecisionEvent(models.Model):
+    """The audit trail of selection: who decided, changed, published or promoted what, when."""
+
+    class Action(models.TextChoices):
+        DECIDED = "decided", _("Decided")
+        CHANGED = "changed", _("Changed")
+        CLEARED = "cleared", _("Cleared")
+        PUBLISHED = "published", _("Published")
+        PROMOTED = "promoted", _("Promoted from the waitlist")
+
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.CASCADE, related_name="decision_events"
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    outcome = models.CharField(_("outcome"), max_length=10, blank=True)
+    stipend_awarded = models.BooleanField(_("stipend awarded"), default=False)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("decision event")
+        verbose_name_plural = _("decision events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.outcome} — {self.nomination}"
+
+
+class Pin(models.Model):
+    """The facilitator's pin of a nomination in or out of the selection assistant's proposals."""
+
+    class Direction(models.TextChoices):
+        IN = "in", _("Pinned in")
+        OUT = "out", _("Pinned out")
+
+    nomination = models.OneToOneField(
+        Nomination, on_delete=models.CASCADE, related_name="pin", verbose_name=_("nomination")
+    )
+    direction = models.CharField(_("pin"), max_length=3, choices=Direction.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("pinned"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pin")
+        verbose_name_plural = _("pins")
+
+    def __str__(self) -> str:
+        return f"{self.nomination}: {self.get_direction_display()}"

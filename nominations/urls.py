@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import pipeline_views, views
+from . import decision_urls, pipeline_views, ranking_urls, review_urls, views
 
 app_name = "nominations"
 urlpatterns = [
@@ -34,3 +34,6 @@ urlpatterns = [
     ),
     path("cohorts/<slug:cohort_slug>/call/edit/", pipeline_views.call_edit, name="call_edit"),
 ]
+
+# Selection: each part keeps its own URL module, joined here under the same namespace.
+urlpatterns += review_urls.urlpatterns + ranking_urls.urlpatterns + decision_urls.urlpatterns

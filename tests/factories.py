@@ -145,3 +145,45 @@ class NominationFactory(factory.django.DjangoModelFactory):
         if not chosen:
             chosen = [ThemeFactory(cohort=self.cohort)]
         self.themes.set(chosen)
+
+
+class SelectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "nominations.Selection"
+        django_get_or_create = ["cohort"]
+
+    cohort = factory.SubFactory(CohortFactory)
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "nominations.Criterion"
+
+    cohort = factory.SubFactory(CohortFactory)
+    name = factory.Sequence(lambda n: f"Criterion {n}")
+    position = factory.Sequence(int)
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """An assigned review; pass ``scores={criterion: value}`` to score it and submit it."""
+
+    class Meta:
+        model = "nominations.Review"
+        skip_postgeneration_save = True
+
+    nomination = factory.SubFactory(NominationFactory, status="under_review")
+    advisor = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def scores(self, create: bool, extracted, **kwargs):
+        if not create or not extracted:
+            return
+        from django.utils import timezone
+
+        from nominations.models import Score
+
+        for criterion, value in extracted.items():
+            Score.objects.create(review=self, criterion=criterion, value=value)
+        self.status = "submitted"
+        self.submitted_at = timezone.now()
+        self.save(update_fields=["status", "submitted_at"])

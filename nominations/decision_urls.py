@@ -1,0 +1,5 @@
+"""URLs of the selection's decision pages (part of the "nominations" namespace)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
