@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
@@ -107,7 +108,7 @@ class NominationForm(forms.ModelForm):
         required=False,
     )
     travel_support = forms.ChoiceField(
-        label=Nomination._meta.get_field("travel_support").verbose_name,
+        label=capfirst(Nomination._meta.get_field("travel_support").verbose_name),
         choices=[("", _("Choose…")), *TravelSupport.choices],
         required=False,
     )
