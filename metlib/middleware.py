@@ -26,6 +26,7 @@ class UserPreferencesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
+        previous_language = translation.get_language()
         if user.is_authenticated:
             zone = _zone_or_none(user.time_zone)
             translation.activate(user.language)
@@ -37,6 +38,10 @@ class UserPreferencesMiddleware:
         else:
             timezone.deactivate()
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
+            response.headers.setdefault("Content-Language", translation.get_language())
+            return response
         finally:
+            # The thread serves other people next: leave it as it was found.
             timezone.deactivate()
+            translation.activate(previous_language)

@@ -3,18 +3,28 @@ status, one nomination, and the rows of the CSV export. Nothing here writes."""
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+from functools import lru_cache
+from typing import Any, TypedDict
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet
+from django.utils.dateformat import format as format_date
+from django.utils.formats import get_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from cohorts import geography
 from cohorts.models import Cohort
 
 from . import submission
-from .models import Nomination
+from .models import Nomination, ProjectKind
 
 Status = Nomination.Status
+
+# Rows on one page of the pipeline.
+PER_PAGE = 50
 
 # Words of a search beyond this many are ignored: each adds a condition to the query.
 MAX_SEARCH_WORDS = 8
@@ -61,9 +71,19 @@ def pipeline_nominations(
 
     Library, nominator and the person who let a nomination in late are joined and the themes
     prefetched, so reading every row costs the same few queries for 5 or 500 nominations.
+    """
+    return (
+        _matching(cohort=cohort, filters=filters or PipelineFilters())
+        .select_related("cohort", "library", "nominator", "late_admitted_by")
+        .prefetch_related("themes")
+    )
+
+
+def _matching(*, cohort: Cohort, filters: PipelineFilters) -> QuerySet[Nomination]:
+    """The cohort's nominations narrowed by ``filters``, newest submission first, nothing joined.
+
     Region is derived data (from the country), so it becomes a set of country codes here.
     """
-    filters = filters or PipelineFilters()
     nominations = Nomination.objects.filter(cohort=cohort)
     if filters.status:
         nominations = nominations.filter(status=filters.status)
@@ -82,11 +102,57 @@ def pipeline_nominations(
         nominations = nominations.exclude(stipend_conditional=True)
     if filters.search.strip():
         nominations = nominations.filter(_search_condition(filters.search))
-    return (
-        nominations.select_related("cohort", "library", "nominator", "late_admitted_by")
-        .prefetch_related("themes")
-        .order_by(F("submitted_at").desc(nulls_last=True), "-created_at", "-pk")
-    )
+    return nominations.order_by(F("submitted_at").desc(nulls_last=True), "-created_at", "-pk")
+
+
+# What a row of the pipeline page reads, as plain values: building model instances cost more
+# than the query, and the long texts (up to 3,000 characters) stay in the database.
+ROW_FIELDS = (
+    "pk",
+    "candidate_name",
+    "status",
+    "candidate_confirmed_at",
+    "late_admitted_at",
+    "project_kind",
+    "stipend_conditional",
+    "submitted_at",
+    "library__name",
+    "library__city",
+    "library__country",
+)
+
+
+def pipeline_page(
+    *,
+    cohort: Cohort,
+    filters: PipelineFilters | None = None,
+    number: str | int | None = None,
+    count: int | None = None,
+) -> Page:
+    """One page of :func:`pipeline_nominations`, ``PER_PAGE`` rows of ``ROW_FIELDS`` values.
+
+    A page number that is not a number, or below 1, gives the first page; one past the end
+    gives the last. Two queries whatever the size, the count and the page's rows; one when
+    the caller already knows how many nominations match and passes ``count``.
+    """
+    try:
+        wanted = max(int(number or 1), 1)
+    except (TypeError, ValueError):  # garbage, or an integer too long to parse
+        wanted = 1
+    nominations = _matching(cohort=cohort, filters=filters or PipelineFilters())
+    paginator = Paginator(nominations.values(*ROW_FIELDS), PER_PAGE)
+    if count is not None:
+        paginator.count = count  # a cached property: the paginator then skips its COUNT
+    return paginator.get_page(wanted)
+
+
+def known_match_count(*, filters: PipelineFilters, counts: dict[str, int]) -> int | None:
+    """How many nominations match, when the counts by status already tell; None otherwise."""
+    if filters == PipelineFilters():
+        return sum(counts.values())
+    if filters == PipelineFilters(status=filters.status):
+        return counts.get(filters.status, 0)
+    return None
 
 
 def pipeline_nomination(*, cohort: Cohort, pk: int) -> Nomination | None:
@@ -96,10 +162,15 @@ def pipeline_nomination(*, cohort: Cohort, pk: int) -> Nomination | None:
 
 def status_counts(*, cohort: Cohort) -> dict[str, int]:
     """How many of the cohort's nominations are in each status, zeros included; one query."""
-    counts = Nomination.objects.filter(cohort=cohort).aggregate(
-        **{status.value: Count("pk", filter=Q(status=status.value)) for status in Status}
+    # GROUP BY rather than one filtered COUNT per status: the same answer, and compiling seven
+    # filtered aggregates cost more than running the query.
+    found = dict(
+        Nomination.objects.filter(cohort=cohort)
+        .order_by()
+        .values_list("status")
+        .annotate(count=Count("pk"))
     )
-    return {status.value: counts[status.value] for status in Status}
+    return {status.value: found.get(status.value, 0) for status in Status}
 
 
 def late_admission_refusal(*, nomination: Nomination, at: datetime | None = None) -> str | None:
@@ -111,6 +182,81 @@ def late_admission_refusal(*, nomination: Nomination, at: datetime | None = None
     if not submission.deadline_passed(cohort=nomination.cohort, at=at):
         return _("The deadline has not passed: the nominator can still submit it.")
     return None
+
+
+# --- The rows of the pipeline page ------------------------------------------------------------
+
+
+class PipelineRow(TypedDict):
+    """One nomination as the pipeline page shows it: every label already in words."""
+
+    pk: int
+    candidate: str
+    library: str
+    city: str
+    country: str
+    status: str
+    awaiting: bool  # the candidate has not confirmed yet
+    late: bool  # a facilitator let it in after the deadline
+    project_kind: str
+    stipend: str
+    submitted: str  # in the viewer's time zone, "" when not submitted
+    submitted_utc: str  # ISO 8601, for <time datetime>
+
+
+def pipeline_rows(*, nominations: Iterable[dict[str, Any]], zone: tzinfo) -> list[PipelineRow]:
+    """The rows of :func:`pipeline_page`, with dates in ``zone`` (the viewer's).
+
+    Labels are translated once per call rather than once per row, and dates use the
+    language's DATETIME_FORMAT looked up once: for a column of dates the ``when`` tag's
+    per-call work (zone lookups, a translated "your time" note) is most of a row's cost.
+    """
+    statuses = {status.value: str(status.label) for status in Status}
+    kinds = {kind.value: str(kind.label) for kind in ProjectKind}
+    stipends = {None: "—", True: _("Yes"), False: _("No")}
+    untitled = _("Untitled nomination")
+    datetime_format = get_format("DATETIME_FORMAT")
+    language = get_language()
+    country_names: dict[str, str] = {}
+    rows: list[PipelineRow] = []
+    for values in nominations:
+        code = values["library__country"] or ""
+        if code not in country_names:
+            country_names[code] = str(countries.name(code)) if code else ""
+        status = values["status"]
+        submitted_at = values["submitted_at"]
+        rows.append(
+            {
+                "pk": values["pk"],
+                "candidate": values["candidate_name"] or untitled,
+                "library": values["library__name"] or "—",
+                "city": values["library__city"] or "—",
+                "country": country_names[code] or "—",
+                "status": statuses.get(status, status),
+                # Nomination.awaits_candidate, and not once withdrawn: nobody waits then.
+                "awaiting": status not in {Status.DRAFT, Status.WITHDRAWN}
+                and values["candidate_confirmed_at"] is None,
+                "late": values["late_admitted_at"] is not None,
+                "project_kind": kinds.get(values["project_kind"], values["project_kind"]) or "—",
+                "stipend": stipends[values["stipend_conditional"]],
+                "submitted": ""
+                if submitted_at is None
+                else _local_time(submitted_at, zone, datetime_format, language),
+                "submitted_utc": "" if submitted_at is None else _utc_iso(submitted_at),
+            }
+        )
+    return rows
+
+
+@lru_cache(maxsize=4096)
+def _local_time(moment: datetime, zone: tzinfo, datetime_format: str, language: str) -> str:
+    """``moment`` as the ``when`` tag writes it; ``language`` is in the key because the format's
+    month names and "a.m." are translated. The same page asked again formats nothing."""
+    return format_date(moment.astimezone(zone), datetime_format)
+
+
+def _utc_iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
 
 
 # --- CSV export -----------------------------------------------------------------------------

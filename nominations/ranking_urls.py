@@ -1,5 +1,18 @@
 """URLs of the selection's ranking pages (part of the "nominations" namespace)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import ranking_views
+
+urlpatterns = [
+    path(
+        "cohorts/<slug:cohort_slug>/selection/ranking/",
+        ranking_views.ranking_page,
+        name="ranking",
+    ),
+    path(
+        "cohorts/<slug:cohort_slug>/selection/diversity/",
+        ranking_views.diversity_page,
+        name="diversity",
+    ),
+]

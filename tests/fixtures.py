@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
 
+import kombu.pools
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from celery.result import AsyncResult
@@ -124,6 +125,9 @@ def _forget_broker_connections(app: Any) -> None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    # kombu also keeps producer pools per broker URL, process-wide: one left from an earlier
+    # worker test on the same URL acquires from a closed pool ("Acquire on closed pool").
+    kombu.pools.reset()
 
 
 @contextmanager

@@ -95,3 +95,14 @@ def test_allauth_pages_use_the_site_layout(client, db, name):
     assert 'class="skip-link"' in page
     assert page.count("<h1") == 1
     assert '<main id="main"' in page
+
+
+def test_a_persons_language_does_not_stay_on_the_thread_after_their_request(client, person):
+    from django.utils import translation
+
+    person.language = "es"
+    person.save()
+    client.force_login(person)
+    before = translation.get_language()
+    client.get(reverse("home"))
+    assert translation.get_language() == before

@@ -4,6 +4,7 @@ call editor, and who may see and do what."""
 import codecs
 import csv
 import datetime as dt
+import html
 import io
 import re
 
@@ -21,6 +22,7 @@ from ..factories import (
     CallFactory,
     CohortFactory,
     LibraryFactory,
+    MembershipFactory,
     NominationFactory,
     ThemeFactory,
     UserFactory,
@@ -29,9 +31,13 @@ from ..factories import (
 Status = Nomination.Status
 UTC = dt.UTC
 
-# Queries per page whatever the number of nominations: session, user, cohort, roles,
-# (list only: counts by status), nominations with library/nominator joined, their themes.
-LIST_QUERIES = 6
+# Queries per page whatever the number of nominations: user, cohort, roles (the session is
+# cached), then for the list the counts by status and one page of rows with the library joined,
+# plus how many rows match when a filter other than the status narrows them (the counts by
+# status tell otherwise); for the CSV every nomination with library and nominator joined, and
+# their themes.
+LIST_QUERIES = 5
+FILTERED_LIST_QUERIES = 6
 CSV_QUERIES = 5
 
 
@@ -209,7 +215,7 @@ def test_pipeline_shows_counts_and_awaiting_confirmation_when_listing(
     spread["aino"].candidate_confirmed_at = timezone.now()
     spread["aino"].save()
     client.force_login(facilitator)
-    page = client.get(pipeline_url(cohort)).content.decode()
+    page = html.unescape(client.get(pipeline_url(cohort)).content.decode())
     assert "5 nominations" in page
     assert re.search(r'\?status=submitted">Submitted</a></th><td>2</td>', page)
     # Wanjiru and João have not confirmed; Aino has; Zoé's draft is not waiting for anyone.
@@ -396,7 +402,13 @@ def add_nominations(*, cohort, count, libraries, themes, nominator, late_by):
     ("url_of", "queries", "query"),
     [
         (pipeline_url, LIST_QUERIES, ""),
-        (pipeline_url, LIST_QUERIES, "?region=Europe&stipend=no&q=library&status=submitted"),
+        (pipeline_url, LIST_QUERIES, "?status=submitted&page=2"),
+        (
+            pipeline_url,
+            FILTERED_LIST_QUERIES,
+            "?region=Europe&stipend=no&q=library&status=submitted",
+        ),
+        (pipeline_url, FILTERED_LIST_QUERIES, "?stipend=no&page=3"),
         (csv_url, CSV_QUERIES, ""),
         (csv_url, CSV_QUERIES, "?region=Europe&stipend=no&q=library&status=submitted"),
     ],
@@ -429,6 +441,256 @@ def test_pipeline_queries_are_the_same_when_5_or_500_nominations(
     assert small.status_code == large.status_code == 200
     if url_of is csv_url and not query:
         assert (len(csv_dicts(small)), len(csv_dicts(large))) == (5, 500)
+
+
+# --- Pages of the pipeline -------------------------------------------------------------------
+
+PER_PAGE = 50
+
+
+def add_numbered(*, cohort, count, start=0, **fields):
+    """``count`` nominations named "Candidate 000", "Candidate 001", …, in the pipeline's
+    order (the lower the number, the later it was submitted)."""
+    nominator = UserFactory()
+    library = fields.pop("library", None) or LibraryFactory()
+    latest = timezone.now() - dt.timedelta(hours=1)
+    fields = {"status": Status.SUBMITTED, **fields}
+    Nomination.objects.bulk_create(
+        NominationFactory.build(
+            cohort=cohort,
+            nominator=nominator,
+            library=library,
+            candidate_name=f"Candidate {i:03}",
+            submitted_at=latest - dt.timedelta(minutes=i),
+            **fields,
+        )
+        for i in range(start, start + count)
+    )
+
+
+def candidates_on(page: str) -> list[int]:
+    return [int(number) for number in re.findall(r">Candidate (\d{3})</a></th>", page)]
+
+
+def link(page: str, rel: str) -> str:
+    found = re.search(rf'<a href="([^"]*)" rel="{rel}">', page)
+    assert found, f"no rel={rel} link"
+    return html.unescape(found.group(1))
+
+
+def test_pipeline_shows_the_first_page_when_no_page_asked(client, cohort, facilitator):
+    add_numbered(cohort=cohort, count=120)
+    client.force_login(facilitator)
+    page = client.get(pipeline_url(cohort)).content.decode()
+    assert candidates_on(page) == list(range(50))
+    assert "Showing 1–50 of 120" in page
+    assert "120 nominations" in page  # the counts cover every nomination, not the page
+    assert re.search(r'\?status=submitted">Submitted</a></th><td>120</td>', page)
+    assert 'rel="prev"' not in page
+    assert link(page, "next") == "?page=2"
+
+
+def test_pipeline_page_2_shows_the_next_rows_when_asked(client, cohort, facilitator):
+    add_numbered(cohort=cohort, count=120)
+    client.force_login(facilitator)
+    page = client.get(pipeline_url(cohort), {"page": "2"}).content.decode()
+    assert candidates_on(page) == list(range(50, 100))
+    assert "Showing 51–100 of 120" in page
+    assert link(page, "prev") == "?page=1"
+    assert link(page, "next") == "?page=3"
+    nav = re.search(r'<nav class="pagination" aria-label="[^"]+">(.*?)</nav>', page, re.DOTALL)
+    assert nav is not None
+    current = re.findall(r'<a href="([^"]*)" aria-current="page">(.*?)</a>', nav.group(1))
+    assert current == [("?page=2", '<span class="visually-hidden">Page </span>2')]
+    assert '<a href="?page=3"><span class="visually-hidden">Page </span>3</a>' in nav.group(1)
+
+    last = client.get(pipeline_url(cohort), {"page": "3"}).content.decode()
+    assert candidates_on(last) == list(range(100, 120))
+    assert "Showing 101–120 of 120" in last
+    assert 'rel="next"' not in last
+
+
+def test_pipeline_paging_keeps_the_filters_when_following_the_links(client, cohort, facilitator):
+    kenya = LibraryFactory(country="KE")
+    add_numbered(cohort=cohort, count=70, library=kenya, stipend_conditional=True)
+    add_numbered(cohort=cohort, count=70, start=500, stipend_conditional=False)
+    client.force_login(facilitator)
+
+    # As the filter form sends them: every field, most of them empty.
+    given = {"q": "", "status": "", "country": "KE", "region": "", "stipend": "yes"}
+    page = client.get(pipeline_url(cohort), given).content.decode()
+    assert candidates_on(page) == list(range(50))
+    assert link(page, "next") == "?country=KE&stipend=yes&page=2"
+    assert "Showing 1–50 of 70" in page
+    assert "70 nominations match the filters" in page
+    assert "140 nominations" in page  # the counts by status are of the whole cohort
+
+    second = client.get(pipeline_url(cohort) + link(page, "next")).content.decode()
+    assert candidates_on(second) == list(range(50, 70))
+    assert "Showing 51–70 of 70" in second
+    back = link(second, "prev")
+    assert "country=KE" in back
+    assert "stipend=yes" in back
+    # Choosing other filters starts again at the first page; the CSV is every match, unpaged.
+    assert 'name="page"' not in second
+    csv_link = html.unescape(re.search(r'href="([^"]*export\.csv[^"]*)"', second).group(1))
+    assert "page=" not in csv_link
+    rows = csv_dicts(client.get(csv_link))
+    assert len(rows) == 70
+    assert {row["library_country_code"] for row in rows} == {"KE"}
+    assert len(csv_dicts(client.get(csv_url(cohort), {"country": "KE", "page": "2"}))) == 70
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [
+        ("", range(50)),
+        ("abc", range(50)),
+        ("0", range(50)),
+        ("-2", range(50)),
+        ("1.5", range(50)),
+        ("2%00", range(50)),
+        ("9" * 5000, range(50)),  # too long for int(): not a number
+        ("4", range(100, 120)),
+        ("99999999999999999999", range(100, 120)),
+    ],
+)
+def test_pipeline_shows_the_first_or_last_page_when_the_number_is_wrong(
+    client, cohort, facilitator, number, shown
+):
+    add_numbered(cohort=cohort, count=120)
+    client.force_login(facilitator)
+    response = client.get(pipeline_url(cohort), {"page": number})
+    assert response.status_code == 200
+    assert candidates_on(response.content.decode()) == list(shown)
+
+
+def test_pipeline_has_no_pagination_when_one_page_holds_every_row(
+    client, cohort, facilitator, spread
+):
+    client.force_login(facilitator)
+    response = client.get(pipeline_url(cohort), {"page": "7"})
+    assert names_on_page(response, spread) == set(spread)
+    page = response.content.decode()
+    assert 'class="pagination"' not in page
+    assert "Showing" not in page
+
+
+def test_pipeline_shows_no_rows_when_nothing_matches_on_a_later_page(
+    client, cohort, facilitator, spread
+):
+    client.force_login(facilitator)
+    response = client.get(pipeline_url(cohort), {"region": "Oceania", "page": "3"})
+    assert response.status_code == 200
+    assert "No nomination matches these filters." in response.content.decode()
+    assert names_on_page(response, spread) == set()
+
+
+def test_pipeline_filter_form_shows_each_requests_values_when_its_markup_is_cached(
+    client, cohort, facilitator, spread
+):
+    client.force_login(facilitator)
+    for word in ("alpha", "beta", "alpha"):
+        page = client.get(pipeline_url(cohort), {"q": word}).content.decode()
+        assert re.search(rf'<input type="text" name="q" value="{word}"', page)
+    for _ in range(2):  # no filter given: the form is built only when its markup is not cached
+        page = client.get(pipeline_url(cohort)).content.decode()
+        assert re.search(r'<input type="text" name="q"(?! value)', page)
+        assert '<option value="KE">Kenya</option>' in page
+        assert "alpha" not in page
+    page = client.get(pipeline_url(cohort), {"status": "bogus"}).content.decode()
+    assert "We do not know “bogus”, so this filter is left out." in page
+
+
+def test_pipeline_row_shows_labels_link_and_local_time_when_listing(
+    client, cohort, facilitator, spread
+):
+    joao = spread["joao"]
+    joao.submitted_at = dt.datetime(2025, 3, 1, 14, 30, 5, tzinfo=UTC)
+    joao.save()
+    facilitator.time_zone = "Asia/Tokyo"
+    facilitator.save()
+    client.force_login(facilitator)
+    page = client.get(pipeline_url(cohort)).content.decode()
+    row = re.search(
+        rf'<tr><th scope="row"><a href="{detail_url(joao)}">João Silva</a>.*?</tr>', page
+    )
+    assert row is not None
+    cells = re.findall(r"<td>(.*?)</td>", row.group(0))
+    assert cells == [
+        "Biblioteca Mário de Andrade",
+        "São Paulo",
+        "Brazil",
+        '<span class="status">Under review</span><br><small>awaiting the candidate&#x27;s '
+        "confirmation</small>",
+        "Strategic development",
+        "Yes",
+        # 14:30 UTC is 23:30 in Tokyo; the machine-readable time stays the UTC instant.
+        '<time datetime="2025-03-01T14:30:05+00:00">March 1, 2025, 11:30 p.m.</time>',
+    ]
+    assert "your time (Asia/Tokyo)" in page
+
+    # Someone in another zone sees the same instant in theirs, even straight after.
+    other = UserFactory(time_zone="America/New_York")
+    MembershipFactory(user=other, cohort=cohort, role=Role.FACILITATOR)
+    client.force_login(other)
+    page = client.get(pipeline_url(cohort)).content.decode()
+    assert '<time datetime="2025-03-01T14:30:05+00:00">March 1, 2025, 9:30 a.m.</time>' in page
+
+
+def test_pipeline_row_shows_dashes_and_notes_when_fields_are_empty(client, cohort, facilitator):
+    NominationFactory(
+        cohort=cohort,
+        candidate_name="",
+        library=None,
+        project_kind="",
+        stipend_conditional=None,
+        status=Status.DRAFT,
+        late_admitted_at=timezone.now(),
+        late_admitted_by=facilitator,
+    )
+    client.force_login(facilitator)
+    page = client.get(pipeline_url(cohort)).content.decode()
+    row = re.search(r'<tr><th scope="row"><a href="[^"]+">Untitled nomination</a>.*?</tr>', page)
+    assert row is not None
+    assert re.findall(r"<td>(.*?)</td>", row.group(0)) == [
+        "—",
+        "—",
+        "—",
+        '<span class="status">Draft</span><br><small>let in late</small>',
+        "—",
+        "—",
+        "—",
+    ]
+
+
+def test_pipeline_row_escapes_what_people_typed_when_listing(client, cohort, facilitator):
+    NominationFactory(
+        cohort=cohort,
+        candidate_name='<script>alert("x")</script>',
+        library=LibraryFactory(name="R&D <Library>", city="O'Town"),
+    )
+    client.force_login(facilitator)
+    page = client.get(pipeline_url(cohort)).content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "<td>R&amp;D &lt;Library&gt;</td><td>O&#x27;Town</td>" in page
+
+
+@pytest.mark.parametrize("status", list(Status))
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_pipeline_awaiting_note_follows_the_model_when_listing(
+    client, cohort, facilitator, status, confirmed
+):
+    nomination = NominationFactory(
+        cohort=cohort,
+        status=status,
+        candidate_confirmed_at=timezone.now() if confirmed else None,
+    )
+    client.force_login(facilitator)
+    page = html.unescape(client.get(pipeline_url(cohort)).content.decode())
+    expected = nomination.awaits_candidate and status != Status.WITHDRAWN
+    assert ("awaiting the candidate's confirmation" in page) is expected
 
 
 # --- CSV --------------------------------------------------------------------------------------
