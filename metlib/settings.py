@@ -259,6 +259,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILI
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "metlib.sweep_outbox", "schedule": 60.0},
+    "resume-publications": {"task": "nominations.resume_publications", "schedule": 300.0},
 }
 
 # --- Security -------------------------------------------------------------------------------

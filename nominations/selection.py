@@ -668,3 +668,17 @@ def _queue_result_mails(*, decision: Decision, promoted: bool = False) -> None:
             if to_nominator
             else settings.LANGUAGE_CODE,
         )
+
+
+def cohorts_with_untold_results() -> list[int]:
+    """Ids of cohorts whose results are published but not yet told to everyone (a worker
+    died, or the broker was down when the facilitator published)."""
+    return list(
+        Decision.objects.filter(
+            nomination__cohort__selection__published_at__isnull=False,
+            nomination__status=Status.UNDER_REVIEW,
+            published_at__isnull=True,
+        )
+        .values_list("nomination__cohort_id", flat=True)
+        .distinct()
+    )

@@ -15,3 +15,13 @@ def publish_results(*, cohort_id: int) -> int:
     if cohort is None:
         return 0
     return selection.publish_results(cohort=cohort)
+
+
+@shared_task(name="nominations.resume_publications")
+def resume_publications() -> int:
+    """The periodic sweep: finish every publication that was interrupted. Returns how many
+    applicants it told."""
+    return sum(
+        selection.publish_results(cohort=cohort)
+        for cohort in Cohort.objects.filter(pk__in=selection.cohorts_with_untold_results())
+    )

@@ -845,3 +845,22 @@ def test_publish_is_refused_when_nothing_is_decided(
     with pytest.raises(selection.SelectionRefused, match="no decision to publish"):
         publish(cohort, facilitator, django_capture_on_commit_callbacks)
     assert not Selection.objects.exists()  # rolled back with the refusal
+
+
+def test_interrupted_publication_is_finished_by_the_periodic_sweep(
+    cohort, trio, facilitator, django_capture_on_commit_callbacks
+):
+    """Published while the broker was down: the task never ran; the beat sweep finishes it."""
+    decide_all(trio, facilitator)
+    with django_capture_on_commit_callbacks(execute=False):  # the enqueue is lost
+        selection.publish_selection(cohort=cohort, by=facilitator)
+    assert Decision.objects.filter(published_at__isnull=True).count() == 3
+    assert selection.cohorts_with_untold_results() == [cohort.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.resume_publications() == 3
+        assert tasks.resume_publications() == 0
+
+    assert not Decision.objects.filter(published_at__isnull=True).exists()
+    assert Email.objects.count() == 6
+    assert selection.cohorts_with_untold_results() == []
