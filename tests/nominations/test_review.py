@@ -9,6 +9,8 @@ import pytest
 import time_machine
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cohorts.models import Role
@@ -1070,3 +1072,20 @@ def test_my_reviews_queries_stay_equal_when_20_or_500_nominations(
 
     assert "1 of 20 submitted" in page_text(small)
     assert "1 of 500 submitted" in page_text(large)
+
+
+@pytest.mark.slow
+def test_selection_overview_queries_stay_equal_when_20_or_500_nominations(
+    client, cohort, facilitator, many_assigned, django_assert_num_queries
+):
+    client.force_login(facilitator)
+    page = url("selection_overview", cohort)
+    many_assigned(20)
+    client.get(page)  # the first visit creates nothing, but warms the session
+    with CaptureQueriesContext(connection) as small_run:
+        small = client.get(page)
+    many_assigned(500)
+    with django_assert_num_queries(len(small_run.captured_queries)):
+        large = client.get(page)
+
+    assert small.status_code == large.status_code == 200
