@@ -262,7 +262,8 @@ NOMINATORS = {
 
 class Stage(enum.Enum):
     """Where a demo nomination stands. Selection (under review, accepted, waitlisted,
-    declined) comes in a later part of the demo, which will move submitted nominations on."""
+    declined) comes in a later part of the demo, :mod:`nominations.demo_selection`, which
+    moves the submitted nominations on."""
 
     INCOMPLETE = "an unfinished draft"
     DRAFT = "a complete draft that was never submitted"
@@ -1084,7 +1085,8 @@ def load_nominations(*, cohort: Cohort, libraries: Iterable[Library]) -> list[No
 
     Only the nominators' side is loaded: drafts, submitted nominations (most confirmed by
     their candidate), one withdrawn and one draft let in late. No nomination is under review,
-    accepted, waitlisted or declined: selection is a later part of the demo and sets those.
+    accepted, waitlisted or declined: selection is a later part of the demo
+    (:mod:`nominations.demo_selection`) and sets those.
     """
     by_name = {library.name: library for library in libraries}
     facilitator = User.objects.get(email=FACILITATOR_EMAIL)

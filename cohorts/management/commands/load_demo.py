@@ -9,8 +9,11 @@ from django.db import transaction
 from django.urls import reverse
 
 from cohorts.demo import load_demo
+from metlib.models import User
 from nominations.demo import load_call, load_nominations
+from nominations.demo_selection import DemoSelection, load_selection
 from nominations.models import Call, Nomination
+from nominations.review import cohort_advisors
 
 
 class Command(BaseCommand):
@@ -28,14 +31,26 @@ class Command(BaseCommand):
             self._report_call(call)
             nominations = load_nominations(cohort=result.cohort, libraries=result.library_rows)
             self._report_nominations(nominations)
+            chosen = load_selection(
+                cohort=result.cohort,
+                advisors=cohort_advisors(result.cohort),
+                facilitator=User.objects.get(email=result.facilitator_email),
+            )
+            self._report_selection(chosen)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded the demo cohort “{result.cohort.name}”: {result.libraries} libraries in "
                 f"{result.countries} countries on {result.continents} continents, "
-                f"{result.people} people, {len(nominations)} nominations."
+                f"{result.people} people, {len(nominations)} nominations, "
+                f"{len(chosen.accepted)} participants selected."
             )
         )
         login_url = settings.SITE_URL + reverse("account_login")
+        library = chosen.accepted[0].library
+        self.stdout.write(
+            f"A participant: {chosen.participant.display_name} ({library.name}, {library.city}) "
+            f"signs in as {chosen.participant.email} with the same password"
+        )
         self.stdout.write(
             f"Sign in at {login_url} as {result.facilitator_email} with password {result.password}"
         )
@@ -64,4 +79,16 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Submitted: {len(submitted) - awaiting} confirmed by their candidate, {awaiting} "
             f"awaiting the candidate's confirmation; drafts let in late: {late}"
+        )
+
+    def _report_selection(self, chosen: DemoSelection) -> None:
+        self.stdout.write(
+            f"Reviews: {chosen.reviews} submitted ({chosen.not_applicable} scores "
+            f"\N{LEFT DOUBLE QUOTATION MARK}not applicable\N{RIGHT DOUBLE QUOTATION MARK}), "
+            f"{chosen.conflicts} conflicts of interest declared"
+        )
+        self.stdout.write(
+            f"Selection published: accepted {len(chosen.accepted)} from {chosen.countries} "
+            f"countries on {chosen.continents} continents, waitlisted {chosen.waitlisted}, "
+            f"declined {chosen.declined}; travel stipends {chosen.stipends}"
         )
