@@ -124,7 +124,7 @@ class DemoPerson(NamedTuple):
 # Invented people whose names exercise diacritics and scripts; none of them is a real advisor.
 PEOPLE = (
     DemoPerson(
-        FACILITATOR_EMAIL, "Inés Ñúñez Carrasco", Role.FACILITATOR, "America/Lima", "es", ""
+        FACILITATOR_EMAIL, "Inés Ñúñez Carrasco", Role.FACILITATOR, "America/Lima", "en", ""
     ),
     DemoPerson(
         "freja.sondergard@demo.metlib.example",
