@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite needs (browser tests, PDF checks, fast WeasyPrint).
-# As root on Debian it installs what is missing; otherwise it names what is missing and fails.
+# Installs the Debian packages the test suite needs (browser tests, PDF checks, fast WeasyPrint),
+# or the packages named as arguments. As root on Debian it installs what is missing; otherwise
+# it names what is missing and fails.
 set -euo pipefail
 
-packages=(
+default_packages=(
   chromium            # browser tests (Playwright drives Debian's build)
   poppler-utils       # pdftotext, pdfinfo, pdffonts: checking the PDFs we make
   qpdf                # qpdf --check
@@ -12,6 +13,8 @@ packages=(
   fonts-dejavu-core fonts-noto-core                     # fonts for Latin, Greek and Cyrillic names
   gettext             # compilemessages
 )
+
+if [ $# -gt 0 ]; then packages=("$@"); else packages=("${default_packages[@]}"); fi
 
 missing=()
 for package in "${packages[@]}"; do
