@@ -216,17 +216,43 @@ def _queue_submission_mails(*, nomination: Nomination, candidate_token: str) -> 
         },
         language=getattr(nomination.nominator, "language", None),
     )
-    queue_templated_email(
+    _queue_candidate_request(
+        nomination=nomination,
+        candidate_token=candidate_token,
         key=f"nomination:{nomination.pk}:candidate-confirmation",
+    )
+
+
+def _queue_candidate_request(*, nomination: Nomination, candidate_token: str, key: str) -> None:
+    queue_templated_email(
+        key=key,
         to=nomination.candidate_email,
         template="nomination-candidate-confirmation",
         context={
-            **context,
+            **_summary_context(nomination),
             "confirm_url": settings.SITE_URL
             + reverse("nominations:confirm", args=[candidate_token]),
         },
         # Not the nominator's language: the candidate's is unknown, the site's is the default.
         language=settings.LANGUAGE_CODE,
+    )
+
+
+def ask_candidate_again(*, nomination: Nomination) -> None:
+    """The candidate's address changed after submission: ask the new address to confirm.
+
+    The old link stops working and an earlier confirmation no longer counts, since it came
+    from someone else's mailbox. Call it in the transaction that saved the new address.
+    """
+    token = secrets.token_urlsafe(32)
+    token_hash = Nomination.hash_token(token)
+    nomination.candidate_token_hash = token_hash
+    nomination.candidate_confirmed_at = None
+    nomination.save(update_fields=["candidate_token_hash", "candidate_confirmed_at", "updated_at"])
+    _queue_candidate_request(
+        nomination=nomination,
+        candidate_token=token,
+        key=f"nomination:{nomination.pk}:candidate-confirmation:{token_hash[:16]}",
     )
 
 

@@ -172,17 +172,27 @@ def _change_submitted(request: HttpRequest, *, cohort: Cohort, nomination: Nomin
     if not form.is_valid():
         messages.warning(request, _("Your changes are not saved yet: correct the marked fields."))
         return Outcome(form, nomination, done=False)
+    new_candidate = "candidate_email" in form.changed_data
     try:
         with transaction.atomic():
             form.save()
             submission.submit_nomination(nomination=nomination, by=request.user)
+            if new_candidate:
+                submission.ask_candidate_again(nomination=nomination)
     except submission.SubmissionRefused as refused:
         if _show_refusal(request, form, refused):
             messages.warning(
                 request, _("Your changes are not saved yet: correct the marked fields.")
             )
         return Outcome(form, nomination, done=False)
-    messages.success(request, _("Your changes are saved."))
+    if new_candidate:
+        messages.success(
+            request,
+            _("Your changes are saved. We have asked %(email)s to confirm the nomination.")
+            % {"email": nomination.candidate_email},
+        )
+    else:
+        messages.success(request, _("Your changes are saved."))
     return Outcome(form, nomination, done=True)
 
 

@@ -12,7 +12,13 @@ from metlib.models import Email
 from nominations.models import Nomination
 
 from ..factories import LibraryFactory, UserFactory
-from .nominating import cohort_with_call, complete_post, confirm_path_from_mail, sent_to
+from .nominating import (
+    CONFIRM_LINK,
+    cohort_with_call,
+    complete_post,
+    confirm_path_from_mail,
+    sent_to,
+)
 
 AWAITING = "awaiting the candidate"  # … 's confirmation, the apostrophe maybe escaped
 
@@ -223,3 +229,37 @@ def test_candidate_mail_is_escaped_in_html_and_plain_in_text(client, cohort, nom
     assert "<b>Bold</b> & new" in request.body_text
     assert "&lt;b&gt;Bold&lt;/b&gt; &amp; new" in request.body_html
     assert "<b>Bold</b>" not in request.body_html
+
+
+def test_new_candidate_address_is_asked_again_and_the_old_link_stops_working(
+    client, cohort, library, submitted, django_capture_on_commit_callbacks
+):
+    old_link = confirm_path_from_mail()
+    client.post(old_link, {"agree": "on"})
+    submitted.refresh_from_db()
+    assert submitted.candidate_confirmed_at is not None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("nominations:edit", args=[submitted.pk]),
+            complete_post(cohort, library, candidate_email="new.candidate@library.example"),
+            follow=True,
+        )
+    assert "asked new.candidate@library.example to confirm" in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.candidate_confirmed_at is None
+    assert client.get(old_link).status_code == 404
+    assert len(sent_to("new.candidate@library.example")) == 1
+    request = Email.objects.get(to="new.candidate@library.example")
+    new_link = CONFIRM_LINK.search(request.body_text).group(1)
+    assert client.get(new_link).status_code == 200
+
+    # Saving again without changing the address asks nobody again.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("nominations:edit", args=[submitted.pk]),
+            complete_post(
+                cohort, library, candidate_email="new.candidate@library.example", motivation="x"
+            ),
+        )
+    assert len(sent_to("new.candidate@library.example")) == 1
