@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from .models import Cohort, Library, Membership, Programme, Theme
+from .models import Cohort, Library, Membership, MentoringGroup, Programme, Theme
 
 
 @admin.register(Programme)
@@ -48,3 +48,10 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__display_name"]
     autocomplete_fields = ["user", "library"]
     list_select_related = ["user", "cohort", "library"]
+
+
+@admin.register(MentoringGroup)
+class MentoringGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "cohort", "mentor"]
+    list_filter = ["cohort"]
+    filter_horizontal = ["members"]

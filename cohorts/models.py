@@ -226,3 +226,35 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.cohort}"
+
+
+class MentoringGroup(models.Model):
+    """A mentor and a few participants who meet in group mentoring sessions."""
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="mentoring_groups", verbose_name=_("cohort")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="mentored_groups",
+        verbose_name=_("mentor"),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="mentoring_groups",
+        blank=True,
+        verbose_name=_("participants"),
+    )
+
+    class Meta:
+        verbose_name = _("mentoring group")
+        verbose_name_plural = _("mentoring groups")
+        ordering = ["cohort", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "name"], name="mentoring_group_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,187 @@
+"""Everything on a cohort's calendar: its events, who presents, what to prepare, attendance,
+and each person's secret calendar feed. (App label ``calendar``; see apps.py.)"""
+
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from cohorts.models import Cohort, MentoringGroup, Theme
+
+
+class Event(models.Model):
+    """One date in the cohort's year: a monthly session, a mentoring session, the conference
+    or one of its workshops. Times are stored in UTC and entered in the cohort's zone."""
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly session")
+        MENTORING = "mentoring", _("Group mentoring")
+        CONFERENCE = "conference", _("Conference")
+        WORKSHOP = "workshop", _("Workshop")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        MOVED = "moved", _("Moved")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="events", verbose_name=_("cohort")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.MONTHLY)
+    mentoring_group = models.ForeignKey(
+        MentoringGroup,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("mentoring group"),
+        help_text=_("Only for group mentoring sessions."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("theme"),
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    video_url = models.URLField(_("video link"), blank=True)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
+    )
+    presenters = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="presentations",
+        verbose_name=_("presenters"),
+    )
+    # iCalendar identity: the UID never changes; SEQUENCE rises with every change people see.
+    uid = models.UUIDField(_("calendar id"), default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(_("revision"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["cohort", "starts_at"], name="event_cohort_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def duration(self) -> timedelta:
+        return self.ends_at - self.starts_at
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+
+class GuestSpeaker(models.Model):
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="guest_speakers", verbose_name=_("event")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("guest speaker")
+        verbose_name_plural = _("guest speakers")
+        ordering = ["event", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PreparationItem(models.Model):
+    """Something to read or do before an event: a link or an uploaded file."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="preparation", verbose_name=_("event")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("link"), blank=True)
+    file = models.FileField(_("file"), upload_to="preparation/%Y/", blank=True)
+    minutes = models.PositiveSmallIntegerField(_("estimated minutes"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("preparation item")
+        verbose_name_plural = _("preparation")
+        ordering = ["event", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        EXCUSED = "excused", _("Excused")
+        ABSENT = "absent", _("Absent")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("event")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="attendance",
+        verbose_name=_("participant"),
+    )
+    status = models.CharField(_("attendance"), max_length=10, choices=Status.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person"], name="attendance_once_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.event}: {self.get_status_display()}"
+
+
+def new_feed_secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar subscription. The URL carries the person's id and the
+    secret; rotating the secret makes every old URL answer 404."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name=_("person"),
+    )
+    secret = models.CharField(_("secret"), max_length=64, default=new_feed_secret)
+    rotated_at = models.DateTimeField(_("last rotated"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.person)

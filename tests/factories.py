@@ -187,3 +187,16 @@ class ReviewFactory(factory.django.DjangoModelFactory):
         self.status = "submitted"
         self.submitted_at = timezone.now()
         self.save(update_fields=["status", "submitted_at"])
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A two-hour monthly session a month from now."""
+
+    class Meta:
+        model = "calendar.Event"
+
+    cohort = factory.SubFactory(CohortFactory)
+    title = factory.Sequence(lambda n: f"Monthly session {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=2))
+    video_url = "https://video.example/metlib"
