@@ -10,5 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("cohorts/", include("cohorts.urls")),
     path("", include("nominations.urls")),
+    path("", include("sessions.urls")),
+    path("calendar/", include(("sessions.feed_urls", "feeds"))),
     path("admin/", admin.site.urls),
 ]

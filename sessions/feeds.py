@@ -1,0 +1,95 @@
+"""Who sees which events in their calendar, and each person's secret feed."""
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+
+from cohorts.models import Membership, MentoringGroup, Role
+
+from .models import CalendarFeed, Event, new_feed_secret
+
+COHORT_WIDE_ROLES = (Role.FACILITATOR, Role.ADVISOR)
+
+
+def events_for_person(*, person: Any) -> QuerySet[Event]:
+    """Events of the cohorts ``person`` belongs to. Mentoring sessions only reach their
+    group's members and mentor, and the cohort's facilitators and advisors."""
+    member_of = Membership.objects.filter(user=person).values("cohort_id")
+    cohort_wide = Membership.objects.filter(user=person, role__in=COHORT_WIDE_ROLES).values(
+        "cohort_id"
+    )
+    own_groups = MentoringGroup.objects.filter(Q(members=person) | Q(mentor=person)).values("pk")
+    return Event.objects.filter(cohort_id__in=member_of).filter(
+        Q(mentoring_group__isnull=True)
+        | Q(mentoring_group_id__in=own_groups)
+        | Q(cohort_id__in=cohort_wide)
+    )
+
+
+def with_details(events: QuerySet[Event]) -> QuerySet[Event]:
+    """Everything the .ics output reads, in a fixed number of queries."""
+    return events.select_related("cohort").prefetch_related(
+        "presenters", "preparation", "guest_speakers"
+    )
+
+
+def feed_of(*, person: Any) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(person=person)
+    return feed
+
+
+def rotate_feed(*, person: Any) -> CalendarFeed:
+    """A new secret: every URL handed out before answers 404 from now on."""
+    feed = feed_of(person=person)
+    feed.secret = new_feed_secret()
+    feed.rotated_at = timezone.now()
+    feed.save(update_fields=["secret", "rotated_at"])
+    return feed
+
+
+def person_for_feed(*, person_id: int, secret: str) -> Any | None:
+    """The feed's owner when the secret matches, else None (unknown and wrong look alike)."""
+    feed = (
+        CalendarFeed.objects.select_related("person")
+        .filter(person_id=person_id, person__is_active=True)
+        .first()
+    )
+    if feed is None:
+        constant_time_compare(secret, new_feed_secret())  # same work either way
+        return None
+    if not constant_time_compare(secret, feed.secret):
+        return None
+    return feed.person
+
+
+def feed_version(*, person: Any) -> tuple[str, datetime | None]:
+    """(ETag, Last-Modified) of the person's feed, in two queries and without building it.
+
+    Any saved change to an event bumps its ``updated_at``; joining or leaving a cohort or a
+    mentoring group changes the set of events, hence the count and the sums.
+    """
+    events = events_for_person(person=person).order_by()
+    summary = events.aggregate(
+        last=Max("updated_at"), count=Count("pk"), sequences=Sum("sequence"), ids=Sum("pk")
+    )
+    joined = Membership.objects.filter(user=person).aggregate(
+        last=Max("created_at"), count=Count("pk"), ids=Sum("pk")
+    )
+    key = repr(
+        (
+            summary["last"],
+            summary["count"],
+            summary["sequences"],
+            summary["ids"],
+            joined["last"],
+            joined["count"],
+            joined["ids"],
+        )
+    )
+    etag = hashlib.sha256(key.encode()).hexdigest()[:32]
+    stamps = [stamp for stamp in (summary["last"], joined["last"]) if stamp]
+    return etag, max(stamps) if stamps else None

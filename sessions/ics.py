@@ -1,0 +1,175 @@
+"""iCalendar (RFC 5545) output for events: one calendar per download or feed.
+
+Times go out with a TZID in the cohort's zone and a matching VTIMEZONE, built by
+``icalendar.Timezone.from_tzid`` from the zoneinfo database and cached per zone.
+"""
+
+import zoneinfo
+from collections.abc import Iterable
+from datetime import date
+from email.utils import parseaddr
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import icalendar
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Event
+
+PRODID = "-//MetLib Circle//Calendar//EN"
+# Transitions are written for this span; events outside it still carry their TZID.
+ZONE_FIRST_DATE = date(2015, 1, 1)
+ZONE_LAST_DATE = date(2045, 1, 1)
+
+
+def site_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def event_uid(event: Event) -> str:
+    """The UID never changes for an event: its UUID at the site's host."""
+    return f"{event.uid}@{site_host()}"
+
+
+@lru_cache(maxsize=64)
+def _vtimezone_ical(zone_name: str) -> bytes:
+    return icalendar.Timezone.from_tzid(
+        zone_name, first_date=ZONE_FIRST_DATE, last_date=ZONE_LAST_DATE
+    ).to_ical()
+
+
+def vtimezone(zone_name: str) -> icalendar.Timezone:
+    """A fresh VTIMEZONE component for ``zone_name`` (the serialised form is cached)."""
+    return icalendar.Timezone.from_ical(_vtimezone_ical(zone_name))
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def event_link(event: Event) -> str:
+    return _absolute(reverse("cohorts:detail", kwargs={"cohort_slug": event.cohort.slug}))
+
+
+def describe(event: Event) -> str:
+    """The DESCRIPTION text: the event's own text, video link, people and preparation."""
+    lines: list[str] = []
+    if event.is_cancelled:
+        lines += [_("This event is cancelled."), ""]
+    if event.description:
+        lines += [event.description.strip(), ""]
+    if event.video_url:
+        lines.append(_("Video link: %(url)s") % {"url": event.video_url})
+    if event.place:
+        lines.append(_("Place: %(place)s") % {"place": event.place})
+    presenters = [str(person) for person in event.presenters.all()]
+    if presenters:
+        lines.append(_("Presenters: %(names)s") % {"names": ", ".join(presenters)})
+    guests = [
+        f"{guest.name} ({guest.affiliation})" if guest.affiliation else guest.name
+        for guest in event.guest_speakers.all()
+    ]
+    if guests:
+        lines.append(_("Guest speakers: %(names)s") % {"names": ", ".join(guests)})
+    items = list(event.preparation.all())
+    if items:
+        lines += ["", _("Preparation:")]
+        for item in items:
+            text = f"- {item.title}"
+            if item.minutes:
+                text += " " + _("(about %(minutes)s min)") % {"minutes": item.minutes}
+            link = item.url or (_absolute(item.file.url) if item.file else "")
+            if link:
+                text += f": {link}"
+            lines.append(text)
+    lines += ["", _("Details: %(url)s") % {"url": event_link(event)}]
+    return "\n".join(lines).strip()
+
+
+def organizer() -> icalendar.vCalAddress:
+    """The ORGANIZER of every invitation: the site's sending address."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    value = icalendar.vCalAddress(f"mailto:{address}")
+    if name:
+        value.params["CN"] = name
+    return value
+
+
+def attendee_of(person) -> icalendar.vCalAddress:
+    """An ATTENDEE line for ``person``, who has not answered yet."""
+    value = icalendar.vCalAddress(f"mailto:{person.email}")
+    name = getattr(person, "display_name", "")
+    if name:
+        value.params["CN"] = name
+    value.params["ROLE"] = "REQ-PARTICIPANT"
+    value.params["PARTSTAT"] = "NEEDS-ACTION"
+    value.params["RSVP"] = "FALSE"
+    return value
+
+
+def vevent(event: Event, *, stamp, attendee=None) -> icalendar.Event:
+    """One VEVENT; with ``attendee`` (a person) it carries ORGANIZER and ATTENDEE, as an
+    iTIP invitation must."""
+    zone = zoneinfo.ZoneInfo(event.cohort.time_zone)
+    component = icalendar.Event()
+    component.add("uid", event_uid(event))
+    component.add("dtstamp", stamp)
+    component.add("dtstart", event.starts_at.astimezone(zone))
+    component.add("dtend", event.ends_at.astimezone(zone))
+    component.add("sequence", event.sequence)
+    component.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    title = event.title
+    if event.is_cancelled:
+        title = _("Cancelled: %(title)s") % {"title": title}
+    component.add("summary", title)
+    location = event.place or event.video_url
+    if location:
+        component.add("location", location)
+    component.add("url", event_link(event))
+    component.add("description", describe(event))
+    component.add("created", event.created_at)
+    component.add("last-modified", event.updated_at)
+    if event.is_cancelled:
+        component.add("transp", "TRANSPARENT")
+    if attendee is not None:
+        component.add("organizer", organizer())
+        component.add("attendee", attendee_of(attendee))
+    return component
+
+
+def calendar_for(
+    *,
+    events: Iterable[Event],
+    zone_name: str,
+    method: str | None = None,
+    name: str = "",
+    attendee=None,
+) -> bytes:
+    """Serialise ``events`` as one VCALENDAR.
+
+    ``zone_name`` is the calendar's default zone (X-WR-TIMEZONE); every event is written in
+    its own cohort's zone, and one VTIMEZONE goes in per zone used. ``attendee`` (a person,
+    for invitations) adds ORGANIZER and ATTENDEE to each event.
+    """
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if method:
+        cal.add("method", method)
+    cal.add("x-wr-calname", name or _("MetLib Circle"))
+    cal.add("x-wr-timezone", zone_name)
+    stamp = timezone.now()
+    zones = {zone_name}
+    components = []
+    for event in events:
+        zones.add(event.cohort.time_zone)
+        components.append(vevent(event, stamp=stamp, attendee=attendee))
+    for zone in sorted(zones):
+        cal.add_component(vtimezone(zone))
+    for component in components:
+        cal.add_component(component)
+    return cal.to_ical()

@@ -1,0 +1,15 @@
+"""The facilitator's calendar pages of a cohort. (Feeds have their own module, feed_urls.)"""
+
+from django.urls import path
+
+from . import views
+
+app_name = "calendar"
+
+urlpatterns = [
+    path("cohorts/<slug:cohort_slug>/calendar/", views.overview, name="overview"),
+    path("cohorts/<slug:cohort_slug>/calendar/generate/", views.generate, name="generate"),
+    path("cohorts/<slug:cohort_slug>/calendar/add/", views.add, name="add"),
+    path("cohorts/<slug:cohort_slug>/calendar/<int:pk>/move/", views.move, name="move"),
+    path("cohorts/<slug:cohort_slug>/calendar/<int:pk>/cancel/", views.cancel, name="cancel"),
+]

@@ -1,0 +1,159 @@
+"""The facilitator's calendar pages: the year's overview, a schedule from a rule, and moving,
+cancelling or adding single events. Thin: parse, call :mod:`sessions.schedule`, render."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cohorts.permissions import Perm, cohort_perm_required
+
+from . import schedule
+from .forms import AddEventForm, EventTimesForm, RuleForm
+from .models import Event
+
+
+def _overlap_warnings(request: HttpRequest, event: Event) -> None:
+    for other in schedule.overlapping(
+        cohort=event.cohort, starts_at=event.starts_at, ends_at=event.ends_at, exclude_pk=event.pk
+    ):
+        messages.warning(
+            request,
+            _("“%(event)s” overlaps “%(other)s”.") % {"event": event.title, "other": other.title},
+        )
+
+
+@cohort_perm_required(Perm.MANAGE_COHORT)
+def overview(request: HttpRequest) -> HttpResponse:
+    """Every event of the cohort's year, cancelled ones too, with links to change each."""
+    cohort = request.cohort
+    events = list(Event.objects.filter(cohort=cohort).order_by("starts_at", "pk"))
+    return render(request, "calendar/overview.html", {"cohort": cohort, "events": events})
+
+
+@cohort_perm_required(Perm.MANAGE_COHORT)
+@require_http_methods(["GET", "POST"])
+def generate(request: HttpRequest) -> HttpResponse:
+    """The rule's form; "Preview" shows the dates with warnings, "Create" creates them."""
+    cohort = request.cohort
+    form = RuleForm(request.POST or None, cohort=cohort)
+    plan = None
+    if request.method == "POST" and form.is_valid() and form.rule is not None:
+        if "create" in request.POST:
+            try:
+                created = schedule.create_events(
+                    cohort=cohort,
+                    rule=form.rule,
+                    by=request.user,
+                    title_pattern=form.cleaned_data["title_pattern"],
+                    kind=form.cleaned_data["kind"],
+                )
+            except schedule.RuleProblem as problem:
+                form.add_error(problem.field, problem.message)
+            else:
+                messages.success(
+                    request,
+                    ngettext("%(count)d event created.", "%(count)d events created.", len(created))
+                    % {"count": len(created)},
+                )
+                if created.duplicates:
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "%(count)d date was left out: an event already starts then.",
+                            "%(count)d dates were left out: an event already starts then.",
+                            len(created.duplicates),
+                        )
+                        % {"count": len(created.duplicates)},
+                    )
+                for event, other in created.overlaps:
+                    messages.warning(
+                        request,
+                        _("“%(event)s” overlaps “%(other)s”.")
+                        % {"event": event.title, "other": other.title},
+                    )
+                return redirect("calendar:overview", cohort_slug=cohort.slug)
+        else:
+            plan = schedule.preview(cohort=cohort, rule=form.rule)
+    if request.method == "POST" and form.errors:
+        messages.error(request, _("Nothing is created yet: correct the marked fields."))
+    rows = []
+    if plan is not None:
+        rows = [
+            {
+                "occurrence": occurrence,
+                "duplicate": plan.duplicates.get(index),
+                "overlaps": plan.overlaps.get(index, []),
+            }
+            for index, occurrence in enumerate(plan.dates)
+        ]
+    return render(
+        request,
+        "calendar/generate.html",
+        {"cohort": cohort, "form": form, "plan": plan, "rows": rows},
+    )
+
+
+@cohort_perm_required(Perm.MANAGE_COHORT)
+@require_http_methods(["GET", "POST"])
+def add(request: HttpRequest) -> HttpResponse:
+    cohort = request.cohort
+    form = AddEventForm(request.POST or None, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = schedule.add_event(
+                cohort=cohort,
+                title=form.cleaned_data["title"],
+                kind=form.cleaned_data["kind"],
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                by=request.user,
+            )
+        except schedule.RuleProblem as problem:
+            form.add_error(problem.field, problem.message)
+        else:
+            messages.success(request, _("“%(title)s” is added.") % {"title": event.title})
+            _overlap_warnings(request, event)
+            return redirect("calendar:overview", cohort_slug=cohort.slug)
+    return render(request, "calendar/add.html", {"cohort": cohort, "form": form})
+
+
+@cohort_perm_required(Perm.MANAGE_COHORT)
+@require_http_methods(["GET", "POST"])
+def move(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = request.cohort
+    event = get_object_or_404(Event, pk=pk, cohort=cohort)
+    form = EventTimesForm(
+        request.POST or None,
+        cohort=cohort,
+        initial={"starts_at": event.starts_at, "ends_at": event.ends_at},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = schedule.move_event(
+                event=event,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+                by=request.user,
+            )
+        except schedule.RuleProblem as problem:
+            form.add_error(problem.field, problem.message)
+        else:
+            messages.success(request, _("“%(title)s” is moved.") % {"title": event.title})
+            _overlap_warnings(request, event)
+            return redirect("calendar:overview", cohort_slug=cohort.slug)
+    return render(request, "calendar/move.html", {"cohort": cohort, "event": event, "form": form})
+
+
+@cohort_perm_required(Perm.MANAGE_COHORT)
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = request.cohort
+    event = get_object_or_404(Event, pk=pk, cohort=cohort)
+    schedule.cancel_event(event=event, by=request.user)
+    messages.success(
+        request, _("“%(title)s” is cancelled; it stays on the calendar.") % {"title": event.title}
+    )
+    return redirect("calendar:overview", cohort_slug=cohort.slug)
