@@ -20,15 +20,17 @@ from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import slugify
 from django.utils import timezone, translation
 
-from cohorts.models import Membership, MentoringGroup, Role
+from cohorts.models import Membership, MentoringGroup
 from metlib.outbox import Attachment, queue_templated_email
 
-from .feeds import with_details
+from .feeds import COHORT_WIDE_ROLES, with_details
 from .ics import calendar_for, event_link, event_uid
 from .models import Event
 
 CHANGES = ("created", "moved", "cancelled")
-MENTORING_ROLES = (Role.FACILITATOR,)  # who, besides the group, hears of mentoring sessions
+# Who, besides the group and its mentor, hears of mentoring sessions: the same people whose
+# feeds show them, so an invitation never names an event missing from someone's calendar.
+MENTORING_ROLES = COHORT_WIDE_ROLES
 
 
 def people_concerned(events: Iterable[Event]) -> dict[Any, list[Event]]:

@@ -92,8 +92,8 @@ def test_sent_after_commit_with_the_attachments(year, people):
 def test_times_in_the_persons_zone_and_the_cohorts(year, people):
     body = mails_to(people["participant"])[0].body_text
     # 9 April 2024, 09:00 in New York is 16:00 in Helsinki.
-    assert "April 9, 2024, 4 p.m." in body and "(Europe/Helsinki)" in body
-    assert "April 9, 2024, 9 a.m." in body and "(America/New_York)" in body
+    assert "April 9, 2024, 4 p.m. – 6 p.m. (Europe/Helsinki)" in body
+    assert "April 9, 2024, 9 a.m. – 11 a.m. (America/New_York)" in body
     other = mails_to(people["other"])[0].body_text  # UTC: 13:00
     assert "April 9, 2024, 1 p.m." in other
 
@@ -146,19 +146,28 @@ def test_queuing_the_same_state_twice_adds_nothing(year, people):
     assert Email.objects.count() == before + len(people)
 
 
-def test_mentoring_session_reaches_only_its_group(cohort, make_member, people):
+def test_mentoring_session_reaches_only_its_group_and_the_cohort_wide_roles(
+    cohort, make_member, people
+):
+    """The group, its mentor, and the facilitators and advisors whose feeds show the session."""
     in_group = people["participant"]
     group = MentoringGroup.objects.create(cohort=cohort, name="Group A", mentor=people["mentor"])
     group.members.add(in_group)
     other_mentor = make_member(cohort, Role.MENTOR)
     session = EventFactory(cohort=cohort, kind=Event.Kind.MENTORING, mentoring_group=group)
     reached = {person.pk for person in people_concerned([session])}
-    assert reached == {in_group.pk, people["mentor"].pk, people["facilitator"].pk}
+    assert reached == {
+        in_group.pk,
+        people["mentor"].pk,
+        people["facilitator"].pk,
+        people["advisor"].pk,
+    }
     queue_invitations(events=[session], change="created")
     assert {email.to for email in Email.objects.all()} == {
         in_group.email,
         people["mentor"].email,
         people["facilitator"].email,
+        people["advisor"].email,
     }
     assert mails_to(other_mentor) == mails_to(people["other"]) == []
 
