@@ -14,6 +14,8 @@ from nominations.demo import load_call, load_nominations
 from nominations.demo_selection import DemoSelection, load_selection
 from nominations.models import Call, Nomination
 from nominations.review import cohort_advisors
+from sessions.demo import load_calendar
+from sessions.models import Event
 
 
 class Command(BaseCommand):
@@ -37,6 +39,9 @@ class Command(BaseCommand):
                 facilitator=User.objects.get(email=result.facilitator_email),
             )
             self._report_selection(chosen)
+            # The calendar comes after the selection: its mentoring groups take the participants.
+            events = load_calendar(cohort=result.cohort)
+            self._report_calendar(events)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded the demo cohort “{result.cohort.name}”: {result.libraries} libraries in "
@@ -53,6 +58,19 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Sign in at {login_url} as {result.facilitator_email} with password {result.password}"
+        )
+
+    def _report_calendar(self, events: list[Event]) -> None:
+        kinds = Counter(event.kind for event in events)
+        groups = {event.mentoring_group_id for event in events if event.mentoring_group_id}
+        self.stdout.write(
+            f"Calendar: {len(events)} events ("
+            + ", ".join(
+                f"{str(label).lower()} {kinds[kind]}"
+                for kind, label in Event.Kind.choices
+                if kinds[kind]
+            )
+            + f"); {len(groups)} mentoring groups; no invitations queued"
         )
 
     def _report_call(self, call: Call) -> None:
