@@ -137,7 +137,8 @@ def _attachments(person: Any, events: Sequence[Event], *, method: str) -> list[A
                 name=event.cohort.name,
                 attendee=person,
             ).decode(),
-            mimetype="text/calendar",
+            # Outlook treats the part as an invitation only with the iTIP method in its type.
+            mimetype=f"text/calendar; method={method}",
         )
         for index, event in enumerate(events, start=1)
     ]

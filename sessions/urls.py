@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import attendance_views, views
 
 app_name = "calendar"
 
@@ -12,4 +12,10 @@ urlpatterns = [
     path("cohorts/<slug:cohort_slug>/calendar/add/", views.add, name="add"),
     path("cohorts/<slug:cohort_slug>/calendar/<int:pk>/move/", views.move, name="move"),
     path("cohorts/<slug:cohort_slug>/calendar/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("cohorts/<slug:cohort_slug>/attendance/", attendance_views.grid, name="attendance"),
+    path(
+        "cohorts/<slug:cohort_slug>/attendance/mine/",
+        attendance_views.mine,
+        name="attendance_mine",
+    ),
 ]

@@ -28,8 +28,10 @@ def mails_to(person) -> list[Email]:
 
 
 def parsed(email: Email) -> list[vobject.base.Component]:
-    assert all(a["mimetype"] == "text/calendar" for a in email.attachments)
-    return [vobject.readOne(a["content"]) for a in email.attachments]
+    cals = [vobject.readOne(a["content"]) for a in email.attachments]
+    for attachment, cal in zip(email.attachments, cals, strict=True):
+        assert attachment["mimetype"] == f"text/calendar; method={cal.method.value}"
+    return cals
 
 
 def single_event(cal) -> vobject.base.Component:
@@ -84,7 +86,7 @@ def test_sent_after_commit_with_the_attachments(year, people):
     assert len(sent) == 1
     attachments = sent[0].attachments
     assert len(attachments) == 11
-    assert {attachment[2] for attachment in attachments} == {"text/calendar"}
+    assert {attachment[2] for attachment in attachments} == {"text/calendar; method=REQUEST"}
     assert "BEGIN:VCALENDAR" in attachments[0][1]
     assert Email.objects.filter(status=Email.Status.SENT).count() == len(people)
 

@@ -1,0 +1,271 @@
+"""Attendance: who was present, excused or absent at each event of a cohort.
+
+Facilitators record attendance for any event of their cohort; a mentor only for the
+mentoring sessions of their own group. Participants see their own record.
+"""
+
+import zoneinfo
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cohorts.models import Cohort, MentoringGroup, Role
+from cohorts.permissions import cohort_roles
+
+from .models import Attendance, Event
+
+STATUSES = frozenset(Attendance.Status.values)
+
+
+class AttendanceProblem(ValueError):
+    """A mark that cannot be recorded: an unknown status or someone who cannot be marked."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _is_facilitator(user: Any, cohort: Cohort) -> bool:
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return Role.FACILITATOR in cohort_roles(user=user, cohort=cohort)
+
+
+def may_record(*, event: Event, by: Any) -> bool:
+    """Facilitators for any event; a mentor for their own group's mentoring sessions."""
+    if _is_facilitator(by, event.cohort):
+        return True
+    return (
+        event.kind == Event.Kind.MENTORING
+        and event.mentoring_group_id is not None
+        and event.mentoring_group.mentor_id == by.pk
+        and Role.MENTOR in cohort_roles(user=by, cohort=event.cohort)
+    )
+
+
+def _participant_ids(cohort: Cohort) -> set[int]:
+    return set(cohort.memberships.filter(role=Role.PARTICIPANT).values_list("user_id", flat=True))
+
+
+def markable_ids(event: Event) -> set[int]:
+    """Who can be marked at ``event``: the cohort's participants, or the group's members."""
+    participants = _participant_ids(event.cohort)
+    if event.kind == Event.Kind.MENTORING and event.mentoring_group_id is not None:
+        members = set(event.mentoring_group.members.values_list("pk", flat=True))
+        return participants & members
+    return participants
+
+
+def record_attendance(*, event: Event, by: Any, marks: Mapping[int, str | None]) -> int:
+    """Record ``marks`` ({person id: status, or empty/None to clear}) for ``event``.
+
+    Raises PermissionDenied when ``by`` may not record this event, and AttendanceProblem
+    (changing nothing) for an unknown status or a person who cannot be marked here.
+    Returns how many marks changed.
+    """
+    if not may_record(event=event, by=by):
+        raise PermissionDenied
+    if event.is_cancelled:
+        raise AttendanceProblem(
+            _("“%(title)s” is cancelled: nobody attends it.") % {"title": event.title}
+        )
+    cleaned: dict[int, str] = {}
+    for person_id, status in marks.items():
+        status = status or ""
+        if status and status not in STATUSES:
+            raise AttendanceProblem(
+                _("“%(status)s” is not an attendance status.") % {"status": status}
+            )
+        cleaned[int(person_id)] = status
+    allowed = markable_ids(event)
+    outsiders = set(cleaned) - allowed
+    if outsiders:
+        raise AttendanceProblem(
+            _("Only participants of this cohort, or of the group, can be marked for “%(title)s”.")
+            % {"title": event.title}
+        )
+    with transaction.atomic():
+        existing = dict(
+            Attendance.objects.filter(event=event, person_id__in=cleaned).values_list(
+                "person_id", "status"
+            )
+        )
+        to_clear = [pid for pid, status in cleaned.items() if not status and pid in existing]
+        to_write = [
+            Attendance(event=event, person_id=pid, status=status, recorded_by=by)
+            for pid, status in cleaned.items()
+            if status and existing.get(pid) != status
+        ]
+        if to_clear:
+            Attendance.objects.filter(event=event, person_id__in=to_clear).delete()
+        if to_write:
+            Attendance.objects.bulk_create(
+                to_write,
+                update_conflicts=True,
+                unique_fields=["event", "person"],
+                update_fields=["status", "recorded_by", "recorded_at"],
+            )
+    return len(to_clear) + len(to_write)
+
+
+@dataclass(frozen=True)
+class Column:
+    event: Event
+    day: date  # the event's date in the cohort's zone
+    editable: bool
+
+
+@dataclass(frozen=True)
+class Cell:
+    event: Event
+    day: date
+    status: str  # "" when nothing is recorded
+    markable: bool  # false for mentoring sessions of a group the person is not in
+    editable: bool
+
+
+@dataclass(frozen=True)
+class Row:
+    person: Any
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class Grid:
+    columns: list[Column]
+    rows: list[Row]
+    statuses: list[tuple[str, str]] = field(default_factory=lambda: Attendance.Status.choices)
+
+    @property
+    def editable(self) -> bool:
+        return any(column.editable for column in self.columns)
+
+
+def attendance_grid(*, cohort: Cohort, viewer: Any = None) -> Grid:
+    """Participants (rows) by non-cancelled events (columns) with their statuses.
+
+    With a ``viewer`` who is a mentor but no facilitator, only their groups' mentoring
+    sessions and members are shown. A fixed number of queries, however large the cohort.
+    """
+    zone = zoneinfo.ZoneInfo(cohort.time_zone)
+    full = viewer is None or _is_facilitator(viewer, cohort)
+    events = list(
+        Event.objects.filter(cohort=cohort)
+        .exclude(status=Event.Status.CANCELLED)
+        .select_related("mentoring_group")
+        .order_by("starts_at", "pk")
+    )
+    group_members: dict[int, set[int]] = {}
+    for group_id, user_id in MentoringGroup.members.through.objects.filter(
+        mentoringgroup__cohort=cohort
+    ).values_list("mentoringgroup_id", "user_id"):
+        group_members.setdefault(group_id, set()).add(user_id)
+    people = get_user_model().objects.filter(
+        memberships__cohort=cohort, memberships__role=Role.PARTICIPANT
+    )
+    if not full:
+        events = [
+            e
+            for e in events
+            if e.kind == Event.Kind.MENTORING
+            and e.mentoring_group is not None
+            and e.mentoring_group.mentor_id == viewer.pk
+        ]
+        mine: set[int] = set()
+        for event in events:
+            mine |= group_members.get(event.mentoring_group_id, set())
+        people = people.filter(pk__in=mine)
+    people = list(people.order_by("display_name", "email").distinct())
+    statuses = (
+        {
+            (event_id, person_id): status
+            for event_id, person_id, status in Attendance.objects.filter(
+                event__in=[e.pk for e in events], person__in=[p.pk for p in people]
+            ).values_list("event_id", "person_id", "status")
+        }
+        if events and people
+        else {}
+    )
+    columns = [
+        Column(event=e, day=e.starts_at.astimezone(zone).date(), editable=True) for e in events
+    ]
+    rows = []
+    for person in people:
+        cells = []
+        for column in columns:
+            event = column.event
+            markable = (
+                event.kind != Event.Kind.MENTORING
+                or event.mentoring_group_id is None
+                or person.pk in group_members.get(event.mentoring_group_id, set())
+            )
+            cells.append(
+                Cell(
+                    event=event,
+                    day=column.day,
+                    status=statuses.get((event.pk, person.pk), ""),
+                    markable=markable,
+                    editable=markable and column.editable,
+                )
+            )
+        rows.append(Row(person=person, cells=cells))
+    return Grid(columns=columns, rows=rows)
+
+
+@dataclass(frozen=True)
+class RecordEntry:
+    event: Event
+    day: date
+    status: str
+    status_label: str
+
+
+@dataclass(frozen=True)
+class Record:
+    entries: list[RecordEntry]
+    counts: list[tuple[str, str, int]]  # (status, label, count)
+    unrecorded: int
+
+
+def record_of(*, person: Any, cohort: Cohort) -> Record:
+    """A participant's own attendance: every non-cancelled event that concerns them."""
+    zone = zoneinfo.ZoneInfo(cohort.time_zone)
+    events = (
+        Event.objects.filter(cohort=cohort)
+        .exclude(status=Event.Status.CANCELLED)
+        .exclude(kind=Event.Kind.MENTORING, mentoring_group__isnull=False)
+        .union(
+            Event.objects.filter(
+                cohort=cohort,
+                kind=Event.Kind.MENTORING,
+                mentoring_group__members=person,
+            ).exclude(status=Event.Status.CANCELLED)
+        )
+        .order_by("starts_at", "pk")
+    )
+    events = list(events)
+    statuses = dict(
+        Attendance.objects.filter(person=person, event__cohort=cohort).values_list(
+            "event_id", "status"
+        )
+    )
+    labels = dict(Attendance.Status.choices)
+    entries = [
+        RecordEntry(
+            event=e,
+            day=e.starts_at.astimezone(zone).date(),
+            status=statuses.get(e.pk, ""),
+            status_label=str(labels.get(statuses.get(e.pk, ""), "")),
+        )
+        for e in events
+    ]
+    tally = Counter(entry.status for entry in entries)
+    counts = [(value, str(label), tally.get(value, 0)) for value, label in labels.items()]
+    return Record(entries=entries, counts=counts, unrecorded=tally.get("", 0))

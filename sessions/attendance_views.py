@@ -1,0 +1,90 @@
+"""Attendance pages: the cohort's grid for those who record it, and each participant's own
+record. Thin: parse the POST, call :mod:`sessions.attendance`, render."""
+
+import re
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from cohorts.models import Role
+from cohorts.permissions import Perm, cohort_perm_required, cohort_roles
+
+from . import attendance
+from .models import Event
+
+FIELD = re.compile(r"^mark-(\d+)-(\d+)$")
+
+
+class _Rollback(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _parse_marks(post) -> dict[int, dict[int, str]]:
+    marks: dict[int, dict[int, str]] = {}
+    for name, value in post.items():
+        match = FIELD.match(name)
+        if match:
+            event_id, person_id = int(match[1]), int(match[2])
+            marks.setdefault(event_id, {})[person_id] = value
+    return marks
+
+
+@cohort_perm_required(Perm.RECORD_ATTENDANCE)
+@require_http_methods(["GET", "POST"])
+def grid(request: HttpRequest) -> HttpResponse:
+    """Participants by events; every cell a select; one Save button for the whole grid."""
+    cohort = request.cohort
+    if request.method == "POST":
+        marks = _parse_marks(request.POST)
+        events = {
+            e.pk: e
+            for e in Event.objects.filter(cohort=cohort, pk__in=marks).select_related(
+                "cohort", "mentoring_group"
+            )
+        }
+        changed = 0
+        try:
+            with transaction.atomic():
+                for event_id, event_marks in marks.items():
+                    event = events.get(event_id)
+                    if event is None:
+                        raise _Rollback(_("One of the events is not in this cohort."))
+                    if not attendance.may_record(event=event, by=request.user):
+                        raise PermissionDenied
+                    try:
+                        changed += attendance.record_attendance(
+                            event=event, by=request.user, marks=event_marks
+                        )
+                    except attendance.AttendanceProblem as problem:
+                        raise _Rollback(problem.message) from problem
+        except _Rollback as problem:
+            messages.error(
+                request, _("Nothing was saved: %(reason)s") % {"reason": problem.message}
+            )
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)d mark saved.", "%(count)d marks saved.", changed)
+                % {"count": changed},
+            )
+        return redirect("calendar:attendance", cohort_slug=cohort.slug)
+    table = attendance.attendance_grid(cohort=cohort, viewer=request.user)
+    return render(request, "calendar/attendance.html", {"cohort": cohort, "grid": table})
+
+
+@cohort_perm_required(Perm.VIEW_COHORT)
+def mine(request: HttpRequest) -> HttpResponse:
+    """A participant's own attendance, with counts."""
+    cohort = request.cohort
+    if Role.PARTICIPANT not in cohort_roles(user=request.user, cohort=cohort):
+        raise PermissionDenied
+    record = attendance.record_of(person=request.user, cohort=cohort)
+    return render(request, "calendar/attendance_mine.html", {"cohort": cohort, "record": record})
