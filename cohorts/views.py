@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .models import Membership, Role
-from .permissions import Perm, cohort_perm_required, cohort_perms
+from .permissions import Perm, cohort_perm_required, cohort_perms, cohort_roles
 from .selectors import open_calls, upcoming_calls
 
 
@@ -34,6 +34,7 @@ def detail(request: HttpRequest) -> HttpResponse:
             "cohort": cohort,
             "people": [(role.label, by_role[role]) for role in Role if by_role[role]],
             "perms": cohort_perms(user=request.user, cohort=cohort),
+            "is_mentor": Role.MENTOR in cohort_roles(user=request.user, cohort=cohort),
             "themes": list(cohort.themes.all()),
         },
     )

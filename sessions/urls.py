@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import attendance_views, views
+from . import attendance_views, presenter_views, views
 
 app_name = "calendar"
 
@@ -17,5 +17,10 @@ urlpatterns = [
         "cohorts/<slug:cohort_slug>/attendance/mine/",
         attendance_views.mine,
         name="attendance_mine",
+    ),
+    path(
+        "cohorts/<slug:cohort_slug>/calendar/presenters/",
+        presenter_views.presenters_page,
+        name="presenters",
     ),
 ]
