@@ -260,6 +260,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "metlib.sweep_outbox", "schedule": 60.0},
     "resume-publications": {"task": "nominations.resume_publications", "schedule": 300.0},
+    "reminder-scan": {"task": "calendar.scan_reminders", "schedule": 300.0},
 }
 
 # --- Security -------------------------------------------------------------------------------
