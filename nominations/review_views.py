@@ -2,6 +2,7 @@
 selection; each advisor works through the nominations assigned to them. Thin: parse, call
 the services in ``review.py``, render."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -197,34 +198,39 @@ def _report_opening(request: HttpRequest, opening: reviewing.ReviewOpening) -> N
         )
 
 
-@cohort_perm_required(Perm.DECIDE_SELECTION)
-@require_POST
-def selection_close(request: HttpRequest) -> HttpResponse:
-    """Close selection: reviews can no longer change."""
+def _change_stage(request: HttpRequest, change: Callable[..., object], done: str) -> HttpResponse:
+    """Close or reopen selection, saying what happened or why it could not."""
     cohort = request.cohort
     try:
-        reviewing.close_selection(cohort=cohort, by=request.user)
+        change(cohort=cohort, by=request.user)
     except reviewing.ReviewRefused as refused:
         for reason in refused.messages:
             messages.error(request, reason)
     else:
-        messages.success(request, _("Selection is closed: reviews can no longer change."))
+        messages.success(request, done)
     return redirect("nominations:selection_overview", cohort_slug=cohort.slug)
+
+
+@cohort_perm_required(Perm.DECIDE_SELECTION)
+@require_POST
+def selection_close(request: HttpRequest) -> HttpResponse:
+    """Close selection: reviews can no longer change."""
+    return _change_stage(
+        request,
+        reviewing.close_selection,
+        _("Selection is closed: reviews can no longer change."),
+    )
 
 
 @cohort_perm_required(Perm.DECIDE_SELECTION)
 @require_POST
 def selection_reopen(request: HttpRequest) -> HttpResponse:
     """Reopen selection so advisors can change their reviews again."""
-    cohort = request.cohort
-    try:
-        reviewing.reopen_selection(cohort=cohort, by=request.user)
-    except reviewing.ReviewRefused as refused:
-        for reason in refused.messages:
-            messages.error(request, reason)
-    else:
-        messages.success(request, _("Selection is open again: advisors can change their reviews."))
-    return redirect("nominations:selection_overview", cohort_slug=cohort.slug)
+    return _change_stage(
+        request,
+        reviewing.reopen_selection,
+        _("Selection is open again: advisors can change their reviews."),
+    )
 
 
 # --- The advisor's side -----------------------------------------------------------------------
