@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("nominations.urls")),
     path("", include("sessions.urls")),
     path("calendar/", include(("sessions.feed_urls", "feeds"))),
+    path("", include("certificates.urls")),
     path("admin/", admin.site.urls),
 ]
