@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "metlib.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -261,6 +262,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "metlib.sweep_outbox", "schedule": 60.0},
     "resume-publications": {"task": "nominations.resume_publications", "schedule": 300.0},
     "reminder-scan": {"task": "calendar.scan_reminders", "schedule": 300.0},
+    "resume-certificate-batches": {"task": "certificates.resume_batches", "schedule": 120.0},
 }
 
 # --- Security -------------------------------------------------------------------------------
@@ -281,6 +283,24 @@ SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", _production)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", _production)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere: pages load our own static files only. Images may be
+# data: URIs (QR codes, charts). An empty CSP_DISABLE is the safe default.
+CSP: dict[str, tuple[str, ...]] = (
+    {}
+    if envbool("CSP_DISABLE", False)
+    else {
+        "default-src": ("'self'",),
+        "script-src": ("'self'",),
+        "style-src": ("'self'",),
+        "img-src": ("'self'", "data:"),
+        "font-src": ("'self'",),
+        "connect-src": ("'self'",),
+        "object-src": ("'none'",),
+        "base-uri": ("'self'",),
+        "form-action": ("'self'",),
+        "frame-ancestors": ("'none'",),
+    }
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -289,7 +309,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact": {"()": "metlib.log_redaction.RedactingFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -1,0 +1,19 @@
+"""gunicorn reads this file from the working directory: access-log lines go through the same
+redaction as the application's own logs, so feed tokens and verification codes in URLs never
+reach a log file."""
+
+from gunicorn.glogging import Logger
+
+from metlib.log_redaction import redact
+
+
+class RedactingLogger(Logger):
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "q", "f"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = redact(atoms[key])
+        return atoms
+
+
+logger_class = RedactingLogger
