@@ -7,7 +7,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 DEMO_HOST ?= 127.0.0.1
 DEMO_PORT ?= 8000
 
-.PHONY: demo test install install-dev system-deps services lint format lock bench bench-deps clean
+.PHONY: audit demo test install install-dev system-deps services lint format lock bench bench-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ test: install-dev system-deps services
 	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n 2 --dist loadgroup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/audit.py
+
+## make audit: known vulnerabilities in the locked runtime dependencies (pip-audit)
+audit: install-dev
+	$(BIN)/python scripts/audit.py
 
 lint: install-dev
 	$(BIN)/ruff check .
