@@ -39,10 +39,11 @@ USER metlib
 
 EXPOSE 8000
 
-# Asks the home page as the public host over "https" (gunicorn trusts X-Forwarded-Proto from
-# 127.0.0.1), so a wrong ALLOWED_HOSTS or an unreachable database shows as unhealthy.
+# Asks /health/ (database and cache) as the public host over "https" (gunicorn trusts
+# X-Forwarded-Proto from 127.0.0.1), so a wrong ALLOWED_HOSTS, an unreachable database or
+# cache shows as unhealthy.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import http.client, os, sys, urllib.parse; c = http.client.HTTPConnection('127.0.0.1', 8000, timeout=8); c.request('GET', '/', headers={'Host': urllib.parse.urlsplit(os.environ.get('SITE_URL', 'http://localhost')).netloc, 'X-Forwarded-Proto': 'https'}); sys.exit(c.getresponse().status >= 400)"]
+    CMD ["python", "-c", "import http.client, os, sys, urllib.parse; c = http.client.HTTPConnection('127.0.0.1', 8000, timeout=8); c.request('GET', '/health/', headers={'Host': urllib.parse.urlsplit(os.environ.get('SITE_URL', 'http://localhost')).netloc, 'X-Forwarded-Proto': 'https'}); sys.exit(c.getresponse().status >= 400)"]
 
 # gunicorn reads the number of worker processes from WEB_CONCURRENCY.
 CMD ["gunicorn", "metlib.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]

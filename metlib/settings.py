@@ -4,6 +4,7 @@ The README lists each variable with its default. With nothing set the project ru
 for a first look: a SQLite file, tasks run in-process, mail printed to the console.
 """
 
+import json
 import logging
 import os
 import sys
@@ -212,8 +213,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing folder
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Uploaded and generated files (certificates, signatures, preparation) go through Django's
+# storage API. Another backend is a setting away: e.g. MEDIA_STORAGE=storages.backends.s3.S3Storage
+# (django-storages, installed by the operator) with MEDIA_STORAGE_OPTIONS as a JSON object.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(env("MEDIA_STORAGE_OPTIONS", "{}")),
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

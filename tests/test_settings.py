@@ -114,6 +114,27 @@ def test_eager_tasks_are_logged_once_with_debug_and_no_broker(tmp_path):
     assert result.stderr.count(EAGER_LINE) == 1
 
 
+def test_media_storage_is_chosen_by_the_environment(tmp_path):
+    environment = clean_environment(
+        tmp_path,
+        DEBUG="1",
+        MEDIA_STORAGE="django.core.files.storage.InMemoryStorage",
+        MEDIA_STORAGE_OPTIONS='{"base_url": "https://files.example.org/"}',
+    )
+    result = manage(
+        "shell",
+        "-c",
+        "from django.core.files.storage import storages; s = storages['default']; "
+        "print(type(s).__name__, s.url('certificate.pdf'))",
+        environment=environment,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "InMemoryStorage",
+        "https://files.example.org/certificate.pdf",
+    ]
+
+
 def test_models_and_migrations_agree(tmp_path):
     result = manage(
         "makemigrations", "--check", "--dry-run", environment=production_environment(tmp_path)
