@@ -52,6 +52,7 @@ class Scenario:
     baseline: str | None  # the baseline scenario's name; None when this one is a baseline
     target: float | None  # the smallest acceptable ratio to the baseline
     max_p50_ms: float | None = None  # an absolute target instead: the median must stay under
+    max_errors: int | None = None  # and/or at most this many failed answers (a load test: 0)
 
     @property
     def is_baseline(self) -> bool:
@@ -67,6 +68,7 @@ def scenario(
     baseline: str | None = None,
     target: float | None = None,
     max_p50_ms: float | None = None,
+    max_errors: int | None = None,
 ) -> "Callable[[Callable[[Context], Result]], Callable[[Context], Result]]":
     """Register the decorated function as a scenario, in the order the run measures them.
 
@@ -85,7 +87,14 @@ def scenario(
         if baseline is None and target is not None:
             raise ValueError(f"{name!r}: a ratio target needs a baseline")
         SCENARIOS.append(
-            Scenario(name=name, run=run, baseline=baseline, target=target, max_p50_ms=max_p50_ms)
+            Scenario(
+                name=name,
+                run=run,
+                baseline=baseline,
+                target=target,
+                max_p50_ms=max_p50_ms,
+                max_errors=max_errors,
+            )
         )
         return run
 

@@ -21,6 +21,7 @@ class Row:
     seconds: float | None = None
     target: float | None = None  # smallest acceptable ratio
     max_p50_ms: float | None = None  # or an absolute target: the median must stay under
+    max_errors: int | None = None  # and/or at most this many failed answers
     met: bool | None = None
     note: str = ""
 
@@ -29,9 +30,12 @@ COLUMNS = ("scenario", "req/s", "ratio to bare", "p50 ms", "p99 ms", "errors", "
 
 
 def _target(row: Row) -> str:
+    parts = []
     if row.max_p50_ms is not None:
-        return f"p50<{row.max_p50_ms:,.0f}ms"
-    return _percent(row.target)
+        parts.append(f"p50<{row.max_p50_ms:,.0f}ms")
+    if row.max_errors is not None:
+        parts.append(f"errors≤{row.max_errors}")
+    return ", ".join(parts) if parts else _percent(row.target)
 
 
 def _cells(row: Row, *, is_baseline: bool) -> list[str]:
@@ -84,3 +88,43 @@ def write_json(path: Path, *, rows: list[Row], run: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"run": run, "rows": [asdict(row) for row in rows]}
     path.write_text(json.dumps(payload, indent=2) + "\n")
+
+
+def markdown(rows: list[Row], run: dict) -> str:
+    """The run as docs/performance.md: what was measured, against what, and whether it met
+    its target, with the machine and revision it ran on."""
+    baselines = {row.baseline for row in rows if row.baseline}
+    out = [
+        "# Performance",
+        "",
+        "Written by `make bench` (bench/README.md). Every ratio is to the bare baseline measured",
+        "right before and after the scenario in the same run, because these machines are noisy;",
+        "absolute figures vary from run to run, ratios much less.",
+        "",
+        f"Run of {run['started_at']} on {run['cpus']} CPUs, revision `{run['revision']}`, "
+        f"Python {run['python']}, load generator {run['load_generator']}, "
+        f"gunicorn {run['server']['workers']} {run['server']['worker_class']} workers, "
+        f"{run['seconds']:.0f} s in all.",
+        "",
+        "| scenario | figure | ratio to baseline | p50 ms | p99 ms | errors | target | met |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    notes = []
+    for row in rows:
+        if row.status != "measured":
+            out.append(f"| {row.scenario} | {row.status}: {row.note} | | | | | {_target(row)} | |")
+            continue
+        is_baseline = row.scenario in baselines
+        ratio = "baseline" if is_baseline else _percent(row.ratio, digits=1)
+        if row.baseline and not is_baseline:
+            ratio += f" of {row.baseline}"
+        met = "" if row.met is None else ("met" if row.met else "**not met**")
+        out.append(
+            f"| {row.scenario} | {row.rate:,.1f} {row.unit} | {ratio} | {row.p50_ms:.1f} | "
+            f"{row.p99_ms:.1f} | {row.errors} | {_target(row)} | {met} |"
+        )
+        if row.note:
+            notes.append(f"- **{row.scenario}**: {row.note}")
+    if notes:
+        out += ["", "## Notes", "", *notes]
+    return "\n".join(out) + "\n"

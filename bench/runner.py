@@ -21,11 +21,12 @@ from .context import Context, ScenarioFailed
 from .database import migrate_and_collect_static, recreate_database
 from .load import LoadSettings, load_generator
 from .registry import SCENARIOS, Measurement, Result, Scenario, Unavailable
-from .report import Row, table, write_json
+from .report import Row, markdown, table, write_json
 from .seed import Seeded, seed
 from .server import ServerSettings, gunicorn
 
 RESULTS = environment.VAR / "results.json"
+REPORT = environment.BASE_DIR / "docs" / "performance.md"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--only", action="append", default=[], help="measure scenarios whose name contains this"
     )
     parser.add_argument("--json", type=Path, default=RESULTS, help="where to write the rows")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        help=f"where to write the markdown table (default: {REPORT} after a run of every scenario)",
+    )
     parser.add_argument(
         "--strict", action="store_true", help="exit 2 when a measured target is not met"
     )
@@ -151,6 +158,16 @@ def measure_all(scenarios: list[Scenario], ctx: Context) -> dict[str, Outcome]:
     return outcomes
 
 
+def _met_absolute(scenario: Scenario, *, p50: float, errors: int) -> bool | None:
+    """Met, for a scenario with an absolute target (a median, a count of errors, or both)."""
+    checks = []
+    if scenario.max_p50_ms is not None:
+        checks.append(p50 <= scenario.max_p50_ms)
+    if scenario.max_errors is not None:
+        checks.append(errors <= scenario.max_errors)
+    return all(checks) if checks else None
+
+
 def _baseline_row(scenario: Scenario, runs: list[Measurement]) -> Row:
     """A scenario compared with nothing: a baseline (mean of its runs), or an absolute one."""
     rates = [m.rate for m in runs]
@@ -174,8 +191,9 @@ def _baseline_row(scenario: Scenario, runs: list[Measurement]) -> Row:
         count=sum(m.count for m in runs),
         seconds=round(sum(m.seconds for m in runs), 2),
         max_p50_ms=scenario.max_p50_ms,
-        met=None if scenario.max_p50_ms is None else p50 <= scenario.max_p50_ms,
-        note=note,
+        max_errors=scenario.max_errors,
+        met=_met_absolute(scenario, p50=p50, errors=sum(m.errors for m in runs)),
+        note=note or runs[-1].note,
     )
 
 
@@ -282,6 +300,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     write_json(args.json, rows=rows, run=run)
     _say(f"wrote {args.json} in {run['seconds']} s")
+    report = args.report or (None if args.only else REPORT)
+    if report is not None:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(markdown(rows, run))
+        _say(f"wrote {report}")
     for row in rows:
         if row.note and row.status == "measured":
             _say(f"{row.scenario}: {row.note}")
