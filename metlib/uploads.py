@@ -35,6 +35,8 @@ class UploadValidator:
         self.kinds = tuple(kinds)
 
     def __call__(self, value: object) -> None:
+        if getattr(value, "_committed", False):
+            return  # a file already stored was checked when it was uploaded; do not reopen it
         size = getattr(value, "size", 0) or 0
         if size > self.max_bytes:
             raise ValidationError(

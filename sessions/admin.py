@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.db import models
 
-from .models import Attendance, CalendarFeed, Event, GuestSpeaker, PreparationItem
+from .models import (
+    Attendance,
+    CalendarFeed,
+    CalendarSettings,
+    Event,
+    GuestSpeaker,
+    PreparationItem,
+)
 
 
 class GuestSpeakerInline(admin.TabularInline):
@@ -48,3 +55,8 @@ class AttendanceAdmin(admin.ModelAdmin):
 class CalendarFeedAdmin(admin.ModelAdmin):
     list_display = ["person", "rotated_at"]
     exclude = ["secret"]
+
+
+@admin.register(CalendarSettings)
+class CalendarSettingsAdmin(admin.ModelAdmin):
+    list_display = ["cohort", "reminder_offsets"]

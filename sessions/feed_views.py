@@ -5,11 +5,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -24,11 +26,24 @@ from .feeds import (
 from .ics import calendar_for
 
 ICS_TYPE = "text/calendar; charset=utf-8"
+# A built feed is kept this long under its version (ETag): any change makes a new version.
+FEED_CACHE_SECONDS = 6 * 60 * 60
 
 
 def _not_found() -> HttpResponse:
     """The same empty answer for an unknown person, a wrong secret or a rotated one."""
     return HttpResponseNotFound(b"", content_type="text/plain; charset=utf-8")
+
+
+def _feed_body(person) -> bytes:
+    events = list(with_details(events_for_person(person=person)))
+    zone = events[0].cohort.time_zone if events else (person.time_zone or settings.TIME_ZONE)
+    return calendar_for(
+        events=events,
+        zone_name=zone,
+        method="PUBLISH",
+        name=_("MetLib Circle — %(name)s") % {"name": person},
+    )
 
 
 @require_GET
@@ -41,14 +56,12 @@ def feed(request: HttpRequest, person_id: int, secret: str) -> HttpResponse:
     stamp = int(last_modified.timestamp()) if last_modified else None
     response = get_conditional_response(request, etag=etag, last_modified=stamp)
     if response is None:
-        events = list(with_details(events_for_person(person=person)))
-        zone = events[0].cohort.time_zone if events else (person.time_zone or settings.TIME_ZONE)
-        body = calendar_for(
-            events=events,
-            zone_name=zone,
-            method="PUBLISH",
-            name=_("MetLib Circle — %(name)s") % {"name": person},
-        )
+        # Same person, same version, same language: the same calendar, built once.
+        key = f"calendar:feed:{person.pk}:{etag_value}:{get_language()}"
+        body = cache.get(key)
+        if body is None:
+            body = _feed_body(person)
+            cache.set(key, body, FEED_CACHE_SECONDS)
         response = HttpResponse(body, content_type=ICS_TYPE)
         response["Content-Disposition"] = 'inline; filename="metlib-circle.ics"'
     response["ETag"] = etag

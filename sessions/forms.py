@@ -15,7 +15,8 @@ from metlib.forms import TimeZoneInput
 from nominations.facilitator_forms import CohortLocalDateTimeField
 
 from . import schedule
-from .models import Event
+from .models import Event, GuestSpeaker, PreparationItem
+from .reminders import MAX_OFFSET, MIN_OFFSET, OffsetsProblem, check_offsets
 
 NTH_CHOICES = [(str(nth), label) for nth, label in schedule.ORDINALS.items()]
 WEEKDAY_CHOICES = [(str(number), name) for number, name in WEEKDAYS.items()]
@@ -142,3 +143,137 @@ class AddEventForm(EventTimesForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices)
 
     field_order = ["title", "kind", "starts_at", "ends_at"]
+
+
+ACCEPTED_FILES = ".pdf,.docx,.png,.jpg,.jpeg"
+
+
+class EventDetailsForm(forms.ModelForm):
+    """What the facilitator may change about an event besides its time."""
+
+    video_url = forms.URLField(
+        label=_("Video link"), required=False, max_length=200, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Event
+        fields = ["title", "theme", "description", "video_url", "place"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = self.instance.cohort.themes.order_by("position", "pk")
+        self.fields["title"].strip = True
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError(_("Give the event a title."))
+        return title
+
+
+class GuestSpeakerForm(forms.ModelForm):
+    class Meta:
+        model = GuestSpeaker
+        fields = ["name", "affiliation"]
+
+
+class PreparationItemForm(forms.ModelForm):
+    url = forms.URLField(label=_("Link"), required=False, max_length=200, assume_scheme="https")
+    minutes = forms.IntegerField(
+        label=_("Estimated minutes"), required=False, min_value=1, max_value=24 * 60
+    )
+    position = forms.IntegerField(label=_("Order"), required=False, min_value=0, max_value=999)
+
+    class Meta:
+        model = PreparationItem
+        fields = ["title", "url", "file", "minutes", "position"]
+        widgets = {"file": forms.ClearableFileInput(attrs={"accept": ACCEPTED_FILES})}
+
+    def clean_position(self) -> int:
+        return self.cleaned_data.get("position") or 0
+
+    def clean(self) -> dict:
+        data = super().clean()
+        url, upload = data.get("url"), data.get("file")
+        if url and upload:
+            self.add_error("url", _("Give a link or a file, not both."))
+        return data
+
+
+SPEAKERS_MAX = 20
+PREPARATION_MAX = 20
+
+GuestSpeakerFormSet = forms.inlineformset_factory(
+    Event,
+    GuestSpeaker,
+    form=GuestSpeakerForm,
+    extra=2,
+    can_delete=True,
+    max_num=SPEAKERS_MAX,
+    validate_max=True,
+)
+PreparationFormSet = forms.inlineformset_factory(
+    Event,
+    PreparationItem,
+    form=PreparationItemForm,
+    extra=2,
+    can_delete=True,
+    max_num=PREPARATION_MAX,
+    validate_max=True,
+)
+
+
+OFFSET_UNITS = {"hours": timedelta(hours=1), "days": timedelta(days=1)}
+OFFSET_ROWS = 3
+
+
+class ReminderOffsetsForm(forms.Form):
+    """Up to three reminders, each a number of hours or days before the event; empty rows
+    are left out."""
+
+    def __init__(self, *args, offsets: tuple[timedelta, ...], **kwargs) -> None:
+        initial = {}
+        for row, offset in enumerate(offsets, start=1):
+            unit = "days" if offset % OFFSET_UNITS["days"] == timedelta(0) else "hours"
+            initial[f"amount_{row}"] = offset // OFFSET_UNITS[unit]
+            initial[f"unit_{row}"] = unit
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        for row in range(1, OFFSET_ROWS + 1):
+            self.fields[f"amount_{row}"] = forms.IntegerField(
+                label=_("Reminder %(number)d: how long before") % {"number": row},
+                required=False,
+                min_value=1,
+                max_value=720,
+            )
+            self.fields[f"unit_{row}"] = forms.ChoiceField(
+                label=_("Reminder %(number)d: unit") % {"number": row},
+                choices=[("hours", _("hours")), ("days", _("days"))],
+                initial="days",
+            )
+        self.offsets: tuple[timedelta, ...] = ()
+
+    def rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"amount_{row}"], self[f"unit_{row}"]) for row in range(1, OFFSET_ROWS + 1)]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        offsets = []
+        for row in range(1, OFFSET_ROWS + 1):
+            amount, unit = data.get(f"amount_{row}"), data.get(f"unit_{row}")
+            if amount is None or unit not in OFFSET_UNITS:
+                continue
+            offset = amount * OFFSET_UNITS[unit]
+            if not MIN_OFFSET <= offset <= MAX_OFFSET:
+                self.add_error(
+                    f"amount_{row}", _("A reminder comes 1 hour to 30 days before the event.")
+                )
+            offsets.append(offset)
+        if self.errors:
+            return data
+        try:
+            self.offsets = check_offsets(offsets)
+        except OffsetsProblem as problem:
+            self.add_error("amount_1", problem.message)
+        return data

@@ -1,12 +1,11 @@
 """iCalendar (RFC 5545) output for events: one calendar per download or feed.
 
-Times go out with a TZID in the cohort's zone and a matching VTIMEZONE, built by
-``icalendar.Timezone.from_tzid`` from the zoneinfo database and cached per zone.
+Times go out with a TZID in the cohort's zone and a matching VTIMEZONE written as yearly
+rules (see :mod:`sessions.ics_zones`), cached per zone and span of years.
 """
 
 import zoneinfo
 from collections.abc import Iterable
-from datetime import date
 from email.utils import parseaddr
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -17,12 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .ics_zones import vtimezone_ical
 from .models import Event
 
 PRODID = "-//MetLib Circle//Calendar//EN"
-# Transitions are written for this span; events outside it still carry their TZID.
-ZONE_FIRST_DATE = date(2015, 1, 1)
-ZONE_LAST_DATE = date(2045, 1, 1)
 
 
 def site_host() -> str:
@@ -34,16 +31,25 @@ def event_uid(event: Event) -> str:
     return f"{event.uid}@{site_host()}"
 
 
+CALENDAR_END = b"END:VCALENDAR\r\n"
+
+
 @lru_cache(maxsize=64)
-def _vtimezone_ical(zone_name: str) -> bytes:
-    return icalendar.Timezone.from_tzid(
-        zone_name, first_date=ZONE_FIRST_DATE, last_date=ZONE_LAST_DATE
-    ).to_ical()
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(name)
 
 
-def vtimezone(zone_name: str) -> icalendar.Timezone:
-    """A fresh VTIMEZONE component for ``zone_name`` (the serialised form is cached)."""
-    return icalendar.Timezone.from_ical(_vtimezone_ical(zone_name))
+def _known(name: str) -> bool:
+    try:
+        _zone(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return name != "UTC"
+
+
+def vtimezone(zone_name: str, *, first_year: int, last_year: int) -> bytes:
+    """The serialised VTIMEZONE of ``zone_name`` for events in those years (cached)."""
+    return vtimezone_ical(zone_name, first_year, last_year)
 
 
 def _absolute(path: str) -> str:
@@ -81,7 +87,7 @@ def describe(event: Event) -> str:
             text = f"- {item.title}"
             if item.minutes:
                 text += " " + _("(about %(minutes)s min)") % {"minutes": item.minutes}
-            link = item.url or (_absolute(item.file.url) if item.file else "")
+            link = item.url or (_absolute(item.download_path) if item.file else "")
             if link:
                 text += f": {link}"
             lines.append(text)
@@ -113,7 +119,7 @@ def attendee_of(person) -> icalendar.vCalAddress:
 def vevent(event: Event, *, stamp, attendee=None) -> icalendar.Event:
     """One VEVENT; with ``attendee`` (a person) it carries ORGANIZER and ATTENDEE, as an
     iTIP invitation must."""
-    zone = zoneinfo.ZoneInfo(event.cohort.time_zone)
+    zone = _zone(event.cohort.time_zone)
     component = icalendar.Event()
     component.add("uid", event_uid(event))
     component.add("dtstamp", stamp)
@@ -163,13 +169,23 @@ def calendar_for(
     cal.add("x-wr-calname", name or _("MetLib Circle"))
     cal.add("x-wr-timezone", zone_name)
     stamp = timezone.now()
-    zones = {zone_name}
+    years: dict[str, set[int]] = {zone_name: set()}
     components = []
     for event in events:
-        zones.add(event.cohort.time_zone)
+        zone = event.cohort.time_zone
+        years.setdefault(zone, set()).update(
+            (
+                event.starts_at.astimezone(_zone(zone)).year,
+                event.ends_at.astimezone(_zone(zone)).year,
+            )
+        )
         components.append(vevent(event, stamp=stamp, attendee=attendee))
-    for zone in sorted(zones):
-        cal.add_component(vtimezone(zone))
-    for component in components:
-        cal.add_component(component)
-    return cal.to_ical()
+    every_year = set().union(*years.values()) or {stamp.year}
+    # The blocks are cached bytes: spliced in, not parsed and serialised again.
+    blocks = [
+        vtimezone(zone, first_year=min(span or every_year), last_year=max(span or every_year))
+        for zone, span in sorted(years.items())
+        if _known(zone)
+    ]
+    head = cal.to_ical().removesuffix(CALENDAR_END)
+    return b"".join([head, *blocks, *(c.to_ical() for c in components), CALENDAR_END])

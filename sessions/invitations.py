@@ -11,7 +11,7 @@ later move (higher SEQUENCE) sends a new one.
 
 import hashlib
 import zoneinfo
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -27,7 +27,7 @@ from .feeds import COHORT_WIDE_ROLES, with_details
 from .ics import calendar_for, event_link, event_uid
 from .models import Event
 
-CHANGES = ("created", "moved", "cancelled")
+CHANGES = ("created", "moved", "cancelled", "updated")
 # Who, besides the group and its mentor, hears of mentoring sessions: the same people whose
 # feeds show them, so an invitation never names an event missing from someone's calendar.
 MENTORING_ROLES = COHORT_WIDE_ROLES
@@ -144,9 +144,12 @@ def _attachments(person: Any, events: Sequence[Event], *, method: str) -> list[A
     ]
 
 
-def queue_invitations(*, events: Iterable[Event], change: str) -> list:
+def queue_invitations(
+    *, events: Iterable[Event], change: str, only: Collection[int] | None = None
+) -> list:
     """Queue one mail per person concerned by ``events`` (all ``change``: "created",
-    "moved" or "cancelled"), each with one .ics per event. Call it inside the transaction
+    "moved", "cancelled" or "updated" — new details, same time), each with one .ics per
+    event; with ``only`` (user ids), to those of them only. Call it inside the transaction
     that made the change; the outbox sends after commit. Returns the outbox rows."""
     if change not in CHANGES:
         raise ValueError(f"change must be one of {CHANGES}, not {change!r}")
@@ -159,6 +162,8 @@ def queue_invitations(*, events: Iterable[Event], change: str) -> list:
     template = "calendar-cancellation" if change == "cancelled" else "calendar-invitation"
     queued = []
     for person, own_events in people_concerned(ordered).items():
+        if only is not None and person.pk not in only:
+            continue
         language = getattr(person, "language", None) or None
         with translation.override(language or translation.get_language()):
             items = _listing(person, own_events)

@@ -8,9 +8,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort, MentoringGroup, Theme
+from metlib.uploads import document_validators
 
 
 class Event(models.Model):
@@ -117,7 +119,13 @@ class PreparationItem(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     url = models.URLField(_("link"), blank=True)
-    file = models.FileField(_("file"), upload_to="preparation/%Y/", blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to="preparation/%Y/",
+        blank=True,
+        validators=document_validators(),
+        help_text=_("PDF, DOCX, PNG or JPEG, at most 10 MB."),
+    )
     minutes = models.PositiveSmallIntegerField(_("estimated minutes"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -128,6 +136,14 @@ class PreparationItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def download_path(self) -> str:
+        """Where members download the file: a view that checks who asks, never the
+        storage's own URL ("" until it is saved)."""
+        if self.pk is None:
+            return ""
+        return reverse("calendar:preparation_file", kwargs={"pk": self.pk})
 
 
 class Attendance(models.Model):
@@ -185,3 +201,27 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.person)
+
+
+def default_reminder_offsets() -> list[int]:
+    """Seven days and 24 hours before, in minutes."""
+    return [7 * 24 * 60, 24 * 60]
+
+
+class CalendarSettings(models.Model):
+    """A cohort's calendar choices; a cohort without a row uses the defaults."""
+
+    cohort = models.OneToOneField(
+        Cohort, on_delete=models.CASCADE, related_name="calendar_settings", verbose_name=_("cohort")
+    )
+    # Minutes before the start; 1 to 3 of them, each from 1 hour to 30 days (see reminders.py).
+    reminder_offsets = models.JSONField(
+        _("reminders before each event (minutes)"), default=default_reminder_offsets
+    )
+
+    class Meta:
+        verbose_name = _("calendar settings")
+        verbose_name_plural = _("calendar settings")
+
+    def __str__(self) -> str:
+        return str(self.cohort)

@@ -3,7 +3,8 @@ prepare presentations on local library projects"), and a fair suggestion: every 
 has a turn before anyone has a second.
 
 Presenters already assigned, at past or future sessions, count as turns. Changing a
-session's presenters saves the event, so its ``updated_at`` moves and feeds refresh.
+session's presenters raises its SEQUENCE (the calendar entry lists them), so feeds refresh,
+and sends the presenters added or removed an updated invitation through the outbox.
 """
 
 from collections.abc import Iterable
@@ -19,6 +20,7 @@ from cohorts.models import Cohort, Role
 from cohorts.permissions import Perm, has_cohort_perm
 from metlib.models import User
 
+from .invitations import queue_invitations
 from .models import Event
 
 MAX_PER_SESSION = 10
@@ -142,7 +144,8 @@ def _check_facilitator(*, cohort: Cohort, by: Any) -> None:
 @transaction.atomic
 def set_presenters(*, event: Event, by: Any, people: Iterable[Any]) -> bool:
     """Make ``people`` (participants of the event's cohort) its presenters. Returns whether
-    anything changed; a change saves the event, so feeds see it."""
+    anything changed. A change raises the event's SEQUENCE and queues an updated invitation
+    for each presenter added or removed (one mail per person and change)."""
     _check_facilitator(cohort=event.cohort, by=by)
     people = list(people)
     allowed = {person.pk for person in participants_of(event.cohort)}
@@ -160,8 +163,11 @@ def set_presenters(*, event: Event, by: Any, people: Iterable[Any]) -> bool:
     if wanted == current:
         return False
     locked.presenters.set(wanted)
-    locked.save(update_fields=["updated_at"])
-    event.updated_at = locked.updated_at
+    # The calendar entry lists the presenters: a new revision, sent to those it concerns.
+    locked.sequence += 1
+    locked.save(update_fields=["sequence", "updated_at"])
+    event.updated_at, event.sequence = locked.updated_at, locked.sequence
+    queue_invitations(events=[locked], change="updated", only=wanted ^ current)
     return True
 
 

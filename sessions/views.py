@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cohorts.permissions import Perm, cohort_perm_required
 
-from . import schedule
-from .forms import AddEventForm, EventTimesForm, RuleForm
+from . import reminders, schedule
+from .forms import AddEventForm, EventTimesForm, ReminderOffsetsForm, RuleForm
 from .models import Event
 
 
@@ -157,3 +157,21 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         request, _("“%(title)s” is cancelled; it stays on the calendar.") % {"title": event.title}
     )
     return redirect("calendar:overview", cohort_slug=cohort.slug)
+
+
+@cohort_perm_required(Perm.MANAGE_COHORT)
+@require_http_methods(["GET", "POST"])
+def reminder_offsets(request: HttpRequest) -> HttpResponse:
+    """When reminders go out before each event of the cohort (1 to 3 of them)."""
+    cohort = request.cohort
+    form = ReminderOffsetsForm(request.POST or None, offsets=reminders.offsets_of(cohort))
+    if request.method == "POST" and form.is_valid():
+        reminders.set_offsets(cohort=cohort, by=request.user, offsets=form.offsets)
+        messages.success(request, _("The reminders are saved."))
+        return redirect("calendar:overview", cohort_slug=cohort.slug)
+    return render(
+        request,
+        "calendar/reminders.html",
+        {"cohort": cohort, "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -287,6 +287,6 @@ def test_feed_query_count(client, cohort, participant, django_assert_num_queries
     url = feed_url(feed_of(person=participant))
     for _ in range(count):
         EventFactory(cohort=cohort)
-    # feed + owner, version (2), events, presenters, preparation, guest speakers
-    with django_assert_num_queries(7):
+    # feed + owner + memberships, version, events, presenters, preparation, guest speakers
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200

@@ -102,7 +102,7 @@ def test_moving_an_event_rearms_its_reminders(event, people):
 def test_two_scanners_at_once_queue_each_reminder_once(event, people, monkeypatch):
     # Both scanners pass the "already queued?" checks before either writes.
     barrier = threading.Barrier(2, timeout=10)
-    queue = reminders.queue_templated_email
+    queue = reminders.queue_email
     waited = threading.local()
 
     def queue_after_both_checked(**kwargs):
@@ -111,7 +111,7 @@ def test_two_scanners_at_once_queue_each_reminder_once(event, people, monkeypatc
             barrier.wait()
         return queue(**kwargs)
 
-    monkeypatch.setattr(reminders, "queue_templated_email", queue_after_both_checked)
+    monkeypatch.setattr(reminders, "queue_email", queue_after_both_checked)
     now = START - dt.timedelta(hours=23)
     errors: list[BaseException] = []
 
