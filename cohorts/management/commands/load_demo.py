@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.urls import reverse
 
+from certificates.demo import load_certificates
 from cohorts.demo import load_demo
 from metlib.models import User
 from nominations.demo import load_call, load_nominations
@@ -42,6 +43,15 @@ class Command(BaseCommand):
             # The calendar comes after the selection: its mentoring groups take the participants.
             events = load_calendar(cohort=result.cohort)
             self._report_calendar(events)
+            # Certificates come after the calendar: attendance is marked on its events.
+            certificates = load_certificates(
+                cohort=result.cohort, facilitator=User.objects.get(email=result.facilitator_email)
+            )
+            self.stdout.write(
+                f"Certificates: {certificates.marks} attendance marks, {certificates.eligible} "
+                f"eligible, {certificates.issued} issued, {certificates.unconfirmed} names "
+                "awaiting confirmation; no mail queued"
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded the demo cohort “{result.cohort.name}”: {result.libraries} libraries in "

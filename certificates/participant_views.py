@@ -1,0 +1,110 @@
+"""The participant's certificate page (eligibility, the name to print, the download, the
+history) and the download itself, for the person or their cohort's facilitator only."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cohorts.models import Role
+from cohorts.permissions import Perm, cohort_perm_required, cohort_roles, has_cohort_perm
+
+from . import eligibility, issuing, names
+from .forms import PrintedNameForm
+from .models import Certificate
+
+
+def _require_participant(request: HttpRequest) -> None:
+    if Role.PARTICIPANT not in cohort_roles(user=request.user, cohort=request.cohort):
+        raise PermissionDenied
+
+
+@cohort_perm_required(Perm.VIEW_COHORT)
+@require_http_methods(["GET", "POST"])
+def mine(request: HttpRequest) -> HttpResponse:
+    """GET: my eligibility and why, my name as printed, my certificate and its history.
+    POST: confirm or correct the name."""
+    cohort = request.cohort
+    _require_participant(request)
+    if request.method == "POST":
+        form = PrintedNameForm(request.POST)
+        if form.is_valid():
+            names.confirm_printed_name(
+                cohort=cohort, person=request.user, name=form.cleaned_data["name"]
+            )
+            messages.success(request, _("Your name as printed is confirmed."))
+            return redirect("certificates:mine", cohort_slug=cohort.slug)
+    else:
+        form = PrintedNameForm(
+            initial={"name": names.suggested_name(cohort=cohort, person=request.user)}
+        )
+    row = eligibility.eligibility_of(cohort=cohort, person=request.user)
+    history = list(
+        Certificate.objects.filter(cohort=cohort, person=request.user).order_by("-issued_at")
+    )
+    return render(
+        request,
+        "certificates/mine.html",
+        {
+            "cohort": cohort,
+            "row": row,
+            "form": form,
+            "history": history,
+            "needs_reissue": names.needs_reissue(
+                printed=row.printed_name, certificate=row.certificate
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@cohort_perm_required(Perm.VIEW_COHORT)
+@require_POST
+def reissue_mine(request: HttpRequest) -> HttpResponse:
+    """After a name correction: a new certificate with the corrected name replaces the old."""
+    cohort = request.cohort
+    _require_participant(request)
+    row = eligibility.eligibility_of(cohort=cohort, person=request.user)
+    if not names.needs_reissue(printed=row.printed_name, certificate=row.certificate):
+        messages.error(request, _("Your certificate already shows the name you confirmed."))
+    else:
+        issuing.reissue_certificate(
+            certificate=row.certificate,
+            by=request.user,
+            reason=_("Name corrected by the participant."),
+        )
+        messages.success(request, _("A new certificate with your corrected name is being made."))
+    return redirect("certificates:mine", cohort_slug=cohort.slug)
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, code: str) -> HttpResponse:
+    """The PDF, for its person or the cohort's facilitator; to anyone else it does not exist."""
+    certificate = Certificate.objects.select_related("cohort", "person").filter(code=code).first()
+    if certificate is None or not (
+        certificate.person_id == request.user.pk
+        or has_cohort_perm(
+            user=request.user, cohort=certificate.cohort, perm=Perm.ISSUE_CERTIFICATES
+        )
+    ):
+        raise Http404
+    if not certificate.is_valid or not certificate.pdf:
+        return render(
+            request,
+            "certificates/unavailable.html",
+            {"certificate": certificate, "cohort": certificate.cohort},
+            status=410 if not certificate.is_valid else 409,
+        )
+    # One page of PDF is small: read it whole, so no file handle outlives the request.
+    with certificate.pdf.open("rb") as pdf:
+        content = pdf.read()
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=issuing.pdf_filename(certificate)
+    )
+    return response

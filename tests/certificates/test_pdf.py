@@ -1,0 +1,283 @@
+"""The certificate PDF, checked with tools we did not write: poppler's pdftotext, pdfinfo,
+pdffonts, pdfimages and pdftoppm, qpdf, and zbarimg for the QR code."""
+
+import io
+import logging
+import socket
+import subprocess
+import unicodedata
+
+import pytest
+from django.core.files.base import ContentFile
+from PIL import Image
+
+from certificates import pdf as certificate_pdf
+from certificates.pdf import (
+    CertificateFetcher,
+    RefusedFetch,
+    certificate_html,
+    render_certificate_pdf,
+    verification_url,
+)
+from tests.factories import CertificateFactory, CertificateSettingsFactory, SignatoryFactory
+
+pytestmark = pytest.mark.django_db
+
+NAMES = [
+    "Anne Østergård",
+    "Lucia D'Amico",
+    "Zofia Łódź-Wąsowska",
+    "Çağrı Öztürk",
+    "Đorđe Đorđević",
+    "José Ñúñez",
+    "Ελένη Παπαδοπούλου",
+    "Алексей Смирнов",
+]
+
+
+def run(*command: str) -> str:
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+def without_spaces(text: str) -> str:
+    return "".join(unicodedata.normalize("NFC", text).split())
+
+
+def png(*, size: tuple[int, int] = (240, 80), colour: str = "navy") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def write_pdf(tmp_path):
+    def write(certificate) -> str:
+        path = tmp_path / f"certificate-{certificate.pk}.pdf"
+        path.write_bytes(render_certificate_pdf(certificate=certificate))
+        return str(path)
+
+    return write
+
+
+@pytest.fixture
+def certificate(settings):
+    settings.SITE_URL = "https://circle.example.org"
+    certificate = CertificateFactory(name="Anna Virtanen", city="Helsinki", library="Oodi")
+    CertificateSettingsFactory(cohort=certificate.cohort)
+    SignatoryFactory(cohort=certificate.cohort, name="Marie Østby", title="Chair")
+    return certificate
+
+
+def test_verification_url_is_the_site_and_the_code(certificate):
+    assert verification_url(certificate) == (
+        f"https://circle.example.org/verify/{certificate.code}/"
+    )
+
+
+def test_pdf_text_has_name_place_and_url_when_rendered(certificate, write_pdf):
+    text = nfc(run("pdftotext", write_pdf(certificate), "-"))
+
+    assert "Anna Virtanen" in text
+    assert "Oodi, Helsinki, Finland" in text
+    assert verification_url(certificate) in text
+    assert certificate.code in text
+    assert certificate.cohort.name in text
+    assert "9 of 10 monthly sessions attended" in text
+    assert "Marie Østby" in text
+
+
+def test_pdf_is_one_a4_landscape_page_when_rendered(certificate, write_pdf):
+    info = run("pdfinfo", write_pdf(certificate))
+
+    assert "Pages:           1\n" in info
+    assert "Page size:       841.89 x 595.276 pts (A4)" in info
+
+
+def test_pdf_embeds_every_font_when_rendered(certificate, write_pdf):
+    rows = run("pdffonts", write_pdf(certificate)).splitlines()[2:]
+
+    assert rows, "the PDF names no font"
+    for row in rows:
+        # name type encoding emb sub uni object-id gen: "emb" is the fourth from the end.
+        assert row.split()[-5] == "yes", row
+
+
+def test_pdf_passes_qpdf_check_when_rendered(certificate, write_pdf):
+    result = subprocess.run(["qpdf", "--check", write_pdf(certificate)], capture_output=True)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_qr_code_decodes_to_the_verification_url_when_printed(certificate, write_pdf, tmp_path):
+    run("pdftoppm", "-r", "150", "-png", "-singlefile", write_pdf(certificate), str(tmp_path / "p"))
+    decoded = run(
+        "zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(tmp_path / "p.png")
+    )
+
+    assert decoded.strip() == verification_url(certificate)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_name_prints_exactly_when_it_has_diacritics_or_another_script(name, write_pdf):
+    certificate = CertificateFactory(name=name)
+
+    text = nfc(run("pdftotext", write_pdf(certificate), "-"))
+
+    assert unicodedata.normalize("NFC", name) in text
+
+
+def test_long_name_fits_one_page_and_prints_whole_when_200_characters(write_pdf):
+    name = " ".join(["Maria-Ελένη Østergård-Đorđević Алексеевна"] * 5)[:200].strip()
+    certificate = CertificateFactory(name=name)
+    path = write_pdf(certificate)
+
+    assert "Pages:           1\n" in run("pdfinfo", path)
+    # The name wraps; -layout keeps the hyphen at a line's end (the default mode drops it as
+    # if it were hyphenation), and the comparison ignores where the lines break.
+    text = run("pdftotext", "-layout", path, "-")
+    assert without_spaces(name) in without_spaces(text)
+
+
+def test_longest_texts_every_field_allows_still_fit_one_page(write_pdf):
+    certificate = CertificateFactory(
+        name="W" * 200,
+        library="Bibliothèque " * 15,
+        city="Ciudad " * 17,
+        country="Country " * 15,
+    )
+    CertificateSettingsFactory(
+        cohort=certificate.cohort, title="Certificate " * 10, statement="Statement " * 30
+    )
+    for position in range(4):
+        SignatoryFactory(
+            cohort=certificate.cohort,
+            name="Signatory " * 15,
+            title="Title " * 33,
+            position=position,
+        )
+    path = write_pdf(certificate)
+
+    assert "Pages:           1\n" in run("pdfinfo", path)
+    assert "W" * 20 in run("pdftotext", path, "-")
+    assert verification_url(certificate) in run("pdftotext", path, "-")
+
+
+def test_signatory_without_image_gets_a_line_to_sign_on(write_pdf):
+    certificate = CertificateFactory()
+    with_image = SignatoryFactory(cohort=certificate.cohort, name="Ana Signed", position=0)
+    with_image.signature.save("ana.png", ContentFile(png()), save=True)
+    SignatoryFactory(cohort=certificate.cohort, name="Ben Unsigned", position=1)
+
+    html = certificate_html(certificate=certificate)
+    path = write_pdf(certificate)
+
+    assert html.count('class="sign-here"') == 1
+    assert html.count('class="signature"') == 1
+    images = run("pdfimages", "-list", path).splitlines()[2:]
+    assert len(images) == 1  # the one signature; the QR code is vector
+    text = run("pdftotext", path, "-")
+    assert "Ana Signed" in text
+    assert "Ben Unsigned" in text
+
+
+def test_logo_prints_when_the_cohort_has_one(write_pdf):
+    certificate = CertificateFactory()
+    letterhead = CertificateSettingsFactory(cohort=certificate.cohort)
+    letterhead.logo.save("logo.png", ContentFile(png(size=(400, 120))), save=True)
+
+    images = run("pdfimages", "-list", write_pdf(certificate)).splitlines()[2:]
+
+    assert len(images) == 1
+    assert images[0].split()[3:5] == ["400", "120"]
+
+
+def test_render_fetches_nothing_from_the_network(monkeypatch, write_pdf):
+    certificate = CertificateFactory(name='<img src="http://tracker.invalid/n.png">Eve')
+    letterhead = CertificateSettingsFactory(
+        cohort=certificate.cohort,
+        statement='<img src="http://tracker.invalid/s.png"> <link href="//x.invalid">',
+    )
+    letterhead.logo.save("logo.png", ContentFile(png()), save=True)
+    fetched: list[str] = []
+    real_fetch = CertificateFetcher.fetch
+
+    def spy(self, url, headers=None):
+        fetched.append(url)
+        return real_fetch(self, url, headers)
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("rendering a certificate opened a network connection")
+
+    monkeypatch.setattr(CertificateFetcher, "fetch", spy)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+
+    text = nfc(run("pdftotext", write_pdf(certificate), "-"))
+
+    assert fetched == [f"storage:{letterhead.logo.name}"]
+    assert '<img src="http://tracker.invalid/s.png">' in text  # printed as text, not loaded
+    assert '<img src="http://tracker.invalid/n.png">Eve' in text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.org/logo.png",
+        "https://example.org/logo.png",
+        "ftp://example.org/logo.png",
+        "file:///etc/passwd",
+        "storage:nominations/secret.pdf",
+        "storage:certificates/logos/../../secret.pdf",
+    ],
+)
+def test_fetcher_refuses_when_not_data_storage_or_static(url):
+    with pytest.raises(RefusedFetch):
+        CertificateFetcher().fetch(url)
+
+
+def test_fetcher_serves_data_uris():
+    response = CertificateFetcher().fetch("data:text/plain;base64,aGVsbG8=")
+
+    assert response.read() == b"hello"
+
+
+def test_fonts_are_subset_by_harfbuzz_when_rendered(certificate, caplog):
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        render_certificate_pdf(certificate=certificate)
+
+    assert harfbuzz_subset is not None
+    assert harfbuzz.hb_version_atleast(4, 1, 0)
+    assert not [r for r in caplog.records if "fontTools" in r.getMessage()]
+
+
+def test_name_size_steps_down_with_length():
+    sizes = [certificate_pdf.name_size("x" * n) for n in (10, 35, 55, 90, 200)]
+
+    assert sizes == ["xl", "l", "m", "s", "xs"]
+
+
+def test_render_queries_cohort_letterhead_and_signatories_only(
+    certificate, django_assert_num_queries
+):
+    certificate = type(certificate).objects.get(pk=certificate.pk)
+
+    with django_assert_num_queries(4):  # cohort, programme, letterhead, signatories
+        render_certificate_pdf(certificate=certificate)
+
+
+def test_signature_file_gone_from_storage_still_renders_one_page(write_pdf):
+    certificate = CertificateFactory(name="Ana Example")
+    signatory = SignatoryFactory(cohort=certificate.cohort, name="Gone Signature")
+    signatory.signature.save("gone.png", ContentFile(png()), save=True)
+    signatory.signature.storage.delete(signatory.signature.name)
+
+    path = write_pdf(certificate)
+
+    assert "Pages:           1\n" in run("pdfinfo", path)
+    assert "Gone Signature" in run("pdftotext", path, "-")
