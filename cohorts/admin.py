@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
+from .evaluation_models import Evaluation, EvaluationAnswer
 from .models import Cohort, Library, Membership, MentoringGroup, Programme, Theme
 
 
@@ -55,3 +56,20 @@ class MentoringGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "cohort", "mentor"]
     list_filter = ["cohort"]
     filter_horizontal = ["members"]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    list_display = ["cohort", "opens_at", "closes_at", "closed_at", "reminder_round"]
+    list_select_related = ["cohort"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(EvaluationAnswer)
+class EvaluationAnswerAdmin(admin.ModelAdmin):
+    # No names in the list: the answers are confidential (see cohorts/evaluation.py).
+    list_display = ["__str__", "evaluation", "recommend", "updated_at"]
+    list_filter = ["evaluation__cohort"]
+    list_select_related = ["evaluation__cohort"]
+    autocomplete_fields = ["person"]
+    readonly_fields = ["created_at", "updated_at"]

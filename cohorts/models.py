@@ -258,3 +258,6 @@ class MentoringGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+from .evaluation_models import Evaluation, EvaluationAnswer  # noqa: E402, F401

@@ -35,6 +35,7 @@ def detail(request: HttpRequest) -> HttpResponse:
             "people": [(role.label, by_role[role]) for role in Role if by_role[role]],
             "perms": cohort_perms(user=request.user, cohort=cohort),
             "is_mentor": Role.MENTOR in cohort_roles(user=request.user, cohort=cohort),
+            "is_participant": Role.PARTICIPANT in cohort_roles(user=request.user, cohort=cohort),
             "themes": list(cohort.themes.all()),
         },
     )

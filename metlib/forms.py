@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import BIOGRAPHY_LIMIT, User
 from .timezones import available_time_zones
 
 
@@ -22,13 +22,21 @@ class TimeZoneInput(forms.TextInput):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "time_zone", "language"]
+        fields = ["display_name", "time_zone", "language", "biography", "share_email"]
         widgets = {
             "time_zone": TimeZoneInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            # counter.js shows "n / limit" as one types; the server enforces the limit.
+            "biography": forms.Textarea(attrs={"rows": 6, "data-counter": str(BIOGRAPHY_LIMIT)}),
         }
         help_texts = {
             "time_zone": _("Start typing a city, e.g. “Helsinki” or “America/New_York”."),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["biography"]
+        note = _("Up to %(limit)s characters.") % {"limit": f"{BIOGRAPHY_LIMIT:,}"}
+        field.help_text = f"{field.help_text} {note}"
 
     def clean_time_zone(self) -> str:
         return self.cleaned_data["time_zone"].strip()

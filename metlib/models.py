@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .timezones import validate_time_zone
 
+BIOGRAPHY_LIMIT = 1000
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -54,6 +56,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=10,
         choices=settings.LANGUAGES,
         default="en",
+    )
+    biography = models.TextField(
+        _("short biography"),
+        max_length=BIOGRAPHY_LIMIT,
+        blank=True,
+        help_text=_("A few lines the members of your cohorts read on the roster."),
+    )
+    share_email = models.BooleanField(
+        _("show my email address to the other members of my cohorts"),
+        default=False,
+        help_text=_("Facilitators always see it; other members only if you tick this."),
     )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
