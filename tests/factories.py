@@ -200,3 +200,41 @@ class EventFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=2))
     video_url = "https://video.example/metlib"
+
+
+class CertificateSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "certificates.CertificateSettings"
+        django_get_or_create = ["cohort"]
+
+    cohort = factory.SubFactory(CohortFactory)
+    title = "Certificate of participation"
+    statement = "A year-long learning circle for leaders of metropolitan libraries."
+
+
+class SignatoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "certificates.Signatory"
+
+    cohort = factory.SubFactory(CohortFactory)
+    name = factory.Faker("name")
+    title = "Chair, IFLA Metropolitan Libraries Section"
+    position = factory.Sequence(int)
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """A valid certificate, its texts as they are copied when it is issued."""
+
+    class Meta:
+        model = "certificates.Certificate"
+
+    cohort = factory.SubFactory(CohortFactory)
+    person = factory.SubFactory(UserFactory)
+    name = factory.LazyAttribute(lambda o: o.person.display_name or "Anna Virtanen")
+    library = factory.Sequence(lambda n: f"City Library {n}")
+    city = "Helsinki"
+    country = "Finland"
+    monthly_attended = 9
+    monthly_total = 10
+    mentoring_attended = 4
+    attended_conference = True

@@ -6,6 +6,15 @@ scenarios with :func:`bench.registry.scenario`.
 """
 
 from .. import assistant  # the selection assistant's solve times (absolute, no ratio)
-from . import nominations, web
+from . import calendar, certificate_batch, certificates, dashboard, nominations, rush, web
 
-__all__ = ["assistant", "nominations", "web"]
+__all__ = [
+    "assistant",
+    "calendar",
+    "certificate_batch",
+    "certificates",
+    "dashboard",
+    "nominations",
+    "rush",
+    "web",
+]
