@@ -74,14 +74,7 @@ def answer(request: HttpRequest) -> HttpResponse:
     if evaluation is None or not evaluation.is_open():
         # Refused before the form is even read: nothing is saved, the typed text is shown back.
         form.is_valid()
-        return _answer_page(
-            request,
-            evaluation=evaluation,
-            form=form,
-            answered=own is not None,
-            refused=True,
-            status=409,
-        )
+        return _refusal(request, evaluation=evaluation, form=form, answered=own is not None)
     if form.is_valid():
         try:
             service.answer_evaluation(
@@ -89,14 +82,7 @@ def answer(request: HttpRequest) -> HttpResponse:
             )
         except service.EvaluationClosed:
             evaluation.refresh_from_db()
-            return _answer_page(
-                request,
-                evaluation=evaluation,
-                form=form,
-                answered=own is not None,
-                refused=True,
-                status=409,
-            )
+            return _refusal(request, evaluation=evaluation, form=form, answered=own is not None)
         except ValidationError as problem:
             form.add_error(None, problem)
         else:
@@ -270,4 +256,11 @@ def results_csv(request: HttpRequest) -> HttpResponse:
         buffer.getvalue(),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _refusal(request: HttpRequest, *, evaluation, form, answered: bool) -> HttpResponse:
+    """The answer page refusing a closed evaluation: 409, nothing saved, the text shown back."""
+    return _answer_page(
+        request, evaluation=evaluation, form=form, answered=answered, refused=True, status=409
     )

@@ -121,8 +121,11 @@ def dashboard_year(cohort_slug: str) -> str:
     return reverse("cohorts:dashboard", kwargs={"cohort_slug": cohort_slug})
 
 
+# The issue asks for "fast with 500 nominations and 30 participants" and names no figure; the
+# bar is the one the nominations issue set for the facilitator's other 500-nomination page, the
+# pipeline (3% of the bare view).
 @scenario(
-    "facilitator dashboard, 500 nominations, 30 participants", baseline=BARE_VIEW, target=0.20
+    "facilitator dashboard, 500 nominations, 30 participants", baseline=BARE_VIEW, target=0.03
 )
 def facilitator_dashboard(ctx: Context) -> Measurement:
     """The facilitator opens the cohort's dashboard."""

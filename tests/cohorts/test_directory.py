@@ -12,6 +12,7 @@ from ..factories import (
     NominationFactory,
     UserFactory,
 )
+from .members import viewer_for
 
 
 def libraries_url(**params):
@@ -39,20 +40,6 @@ def past_cohort(year=2022, **fields):
         programme_end=dt.date(year + 1, 3, 31),
         **fields,
     )
-
-
-def viewer_for(role_name, cohort):
-    if role_name == "anonymous":
-        return None
-    if role_name == "staff":
-        return UserFactory(is_staff=True)
-    if role_name == "other_participant":
-        user = UserFactory()
-        MembershipFactory(user=user, cohort=CohortFactory(), role=Role.PARTICIPANT)
-        return user
-    user = UserFactory()
-    MembershipFactory(user=user, cohort=cohort, role=role_name)
-    return user
 
 
 DIRECTORY_EXPECTATIONS = [

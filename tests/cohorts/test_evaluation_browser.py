@@ -1,5 +1,6 @@
-"""The evaluation end to end in Chromium, with axe-core on every page: a participant answers
-with the keyboard alone; the facilitator reads the results."""
+"""The participant's year end to end in Chromium, with axe-core on every page: a participant
+finds their next session in their own zone, subscribes to their calendar feed, and answers the
+evaluation with the keyboard alone; the facilitator reads the results."""
 
 import datetime as dt
 import re
@@ -13,7 +14,7 @@ from cohorts import evaluation as service
 from cohorts.models import EvaluationAnswer, Role
 
 from ..browser import assert_accessible
-from ..factories import CohortFactory
+from ..factories import CohortFactory, EventFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,8 +38,9 @@ def desk(browser):
 
 
 def test_participant_answers_with_the_keyboard_and_the_facilitator_reads_the_results(
-    live_server, page, desk, make_member
+    live_server, page, desk, make_member, settings
 ):
+    settings.SITE_URL = live_server.url  # the feed address on the page points at this server
     cohort = CohortFactory(name="Learning Circle 2031", time_zone="America/New_York")
     facilitator = make_member(cohort, Role.FACILITATOR, email="facilitator@metlib.example")
     participant = make_member(
@@ -49,10 +51,29 @@ def test_participant_answers_with_the_keyboard_and_the_facilitator_reads_the_res
         zoneinfo.ZoneInfo("America/New_York")
     )
     service.open_evaluation(cohort=cohort, by=facilitator, closes_at=deadline)
+    # The next session: 9:00 in New York is 16:00 in Helsinki (the same DST on both sides).
+    starts = dt.datetime(2031, 3, 4, 9, 0, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
+    EventFactory(cohort=cohort, title="Libraries as civic spaces", starts_at=starts)
+
+    # --- The participant finds their next session in their own zone, and subscribes. --------
+    page.goto(f"{live_server.url}/cohorts/{cohort.slug}/")
+    sign_in(page, participant.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text(cohort.name)
+    page.get_by_role("link", name="Your year").click()
+    next_event = page.get_by_role("region", name="Your next event")
+    expect(next_event).to_contain_text("Libraries as civic spaces")
+    expect(next_event).to_contain_text("March 4, 2031, 4 p.m. your time (Europe/Helsinki)")
+    assert_accessible(page)
+    page.get_by_role("link", name="Subscribe to your calendar").click()
+    webcal = page.get_by_label("Subscription address (webcal)").input_value()
+    assert webcal.startswith("webcal://")
+    feed = page.request.get("http://" + webcal.removeprefix("webcal://"))
+    assert feed.status == 200
+    assert "SUMMARY:Libraries as civic spaces" in feed.text()
+    assert_accessible(page)
 
     # --- The participant finds the evaluation on the cohort's page and answers it. ----------
     page.goto(f"{live_server.url}/cohorts/{cohort.slug}/")
-    sign_in(page, participant.email)
     expect(page.get_by_role("heading", level=1)).to_have_text(cohort.name)
     page.get_by_role("link", name="Answer the end-of-year evaluation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(

@@ -12,6 +12,7 @@ from ..factories import (
     NominationFactory,
     UserFactory,
 )
+from .members import viewer_for
 
 
 def roster_url(cohort):
@@ -35,20 +36,6 @@ def enrol(cohort, *, country="FI", share_email=False, **user_fields):
         project_title=f"Harbour library of {user.display_name}",
     )
     MembershipFactory(user=user, cohort=cohort, role=Role.PARTICIPANT, library=library)
-    return user
-
-
-def viewer_for(role_name, cohort):
-    if role_name == "anonymous":
-        return None
-    if role_name == "staff":
-        return UserFactory(is_staff=True)
-    if role_name == "other_participant":
-        user = UserFactory()
-        MembershipFactory(user=user, cohort=CohortFactory(), role=Role.PARTICIPANT)
-        return user
-    user = UserFactory()
-    MembershipFactory(user=user, cohort=cohort, role=role_name)
     return user
 
 

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..fixtures import wait_until
+from ..fixtures import _forget_broker_connections, wait_until
 
 
 def free_port() -> int:
@@ -166,3 +166,19 @@ def private_postgres() -> Iterator[PrivatePostgres]:
             )
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+@contextmanager
+def publishing_to(broker_url: str) -> Iterator[None]:
+    """Tasks are published to ``broker_url`` (not run in-process) for the block."""
+    from metlib.celery import app
+
+    overrides = {"broker_url": broker_url, "task_always_eager": False}
+    saved = {name: app.conf[name] for name in overrides}
+    app.conf.update(overrides)
+    _forget_broker_connections(app)
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        _forget_broker_connections(app)

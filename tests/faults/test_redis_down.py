@@ -1,40 +1,22 @@
 """Redis stops while libraries submit nominations: every nomination is saved, every mail is
 kept, and after Redis returns a real worker sends each mail exactly once."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 from django.core import mail
 from django.urls import reverse
 
-from metlib.celery import app
 from metlib.models import Email
 from metlib.tasks import sweep_outbox
 from nominations.models import Nomination
 
 from ..factories import CallFactory, LibraryFactory, ThemeFactory, UserFactory
-from ..fixtures import _forget_broker_connections, running_celery_worker
+from ..fixtures import running_celery_worker
 from ..nominations.nominating import complete_post
-from .services import private_redis
+from .services import private_redis, publishing_to
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 NOMINATORS = 5
-
-
-@contextmanager
-def publishing_to(broker_url: str) -> Iterator[None]:
-    """Tasks are published to ``broker_url`` (not run in-process) for the block."""
-    overrides = {"broker_url": broker_url, "task_always_eager": False}
-    saved = {name: app.conf[name] for name in overrides}
-    app.conf.update(overrides)
-    _forget_broker_connections(app)
-    try:
-        yield
-    finally:
-        app.conf.update(saved)
-        _forget_broker_connections(app)
 
 
 def test_nominations_saved_and_mailed_once_when_redis_stops_during_submission(client):
