@@ -33,13 +33,13 @@ services:
 ## make demo: install, migrate, load the demo cohort and serve it on http://127.0.0.1:8000
 demo: install
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
-	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 SITE_URL=$${SITE_URL:-http://$(DEMO_HOST):$(DEMO_PORT)} $(BIN)/python manage.py load_demo
 	@if [ -n "$$CELERY_BROKER_URL" ]; then \
 	  echo "Starting a Celery worker and beat on $$CELERY_BROKER_URL"; \
 	  DEBUG=1 $(BIN)/celery -A metlib worker --beat --loglevel=info --concurrency=2 & \
 	fi; \
 	echo ""; echo "Serving the demo on http://$(DEMO_HOST):$(DEMO_PORT)/  (Ctrl-C stops it)"; \
-	DEBUG=1 exec $(BIN)/python manage.py runserver $(DEMO_HOST):$(DEMO_PORT)
+	DEBUG=1 SITE_URL=$${SITE_URL:-http://$(DEMO_HOST):$(DEMO_PORT)} exec $(BIN)/python manage.py runserver $(DEMO_HOST):$(DEMO_PORT)
 
 ## make test: everything the suite needs, then the suite on PostgreSQL and Redis, then ruff
 test: install-dev system-deps services
