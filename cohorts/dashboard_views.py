@@ -4,10 +4,6 @@ cohort's CSV exports (roster, attendance).
 Thin: read :mod:`cohorts.dashboard`, render; the retry calls the outbox.
 """
 
-import csv
-import io
-from collections.abc import Iterable
-
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from metlib.outbox import retry_failed_email
+from metlib.spreadsheets import csv_download
 
 from . import exports
 from .dashboard import cohort_dashboard, cohort_failed_mail
@@ -133,27 +130,12 @@ def retry_mail(request: HttpRequest, email_id: int) -> HttpResponse:
     return redirect(reverse("cohorts:dashboard", kwargs={"cohort_slug": cohort.slug}) + "#mail")
 
 
-def _csv_response(*, rows: Iterable[list[str]], filename: str) -> HttpResponse:
-    """CSV that Excel opens (UTF-8 with BOM), downloaded as ``filename``."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    csv.writer(buffer).writerows(rows)
-    return HttpResponse(
-        buffer.getvalue(),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
 @cohort_perm_required(Perm.MANAGE_COHORT)
 @require_GET
 def roster_csv(request: HttpRequest) -> HttpResponse:
     """Everyone in the cohort with library, place and project."""
     cohort = request.cohort
-    return _csv_response(
-        rows=exports.roster_rows(cohort=cohort),
-        filename=f"{cohort.slug}-roster-{timezone.localdate().isoformat()}.csv",
-    )
+    return csv_download(rows=exports.roster_rows(cohort=cohort), name=f"{cohort.slug}-roster")
 
 
 @cohort_perm_required(Perm.MANAGE_COHORT)
@@ -161,7 +143,6 @@ def roster_csv(request: HttpRequest) -> HttpResponse:
 def attendance_csv(request: HttpRequest) -> HttpResponse:
     """Participants by events, with each one's totals."""
     cohort = request.cohort
-    return _csv_response(
-        rows=exports.attendance_rows(cohort=cohort),
-        filename=f"{cohort.slug}-attendance-{timezone.localdate().isoformat()}.csv",
+    return csv_download(
+        rows=exports.attendance_rows(cohort=cohort), name=f"{cohort.slug}-attendance"
     )

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from metlib.models import Email
 from metlib.outbox import queue_templated_email
+from metlib.spreadsheets import neutralise_formula
 
 from .evaluation_models import RECOMMEND_MAX, TEXT_LIMIT, Evaluation, EvaluationAnswer
 from .models import Cohort, Membership, Role
@@ -44,7 +45,6 @@ TEXT_FIELDS = tuple(name for name, _question in QUESTIONS)
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 # The same guard as the nomination pipeline's export; kept here so that cohorts, which every
 # other app builds on, does not import from nominations.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class EvaluationRefused(Exception):
@@ -277,11 +277,6 @@ def evaluation_results(*, evaluation: Evaluation) -> Results:
         texts=texts,
         not_answered=tuple(person for person in participants if person.pk not in answered_ids),
     )
-
-
-def neutralise_formula(text: str) -> str:
-    """Text a spreadsheet would run as a formula, made inert by a leading single quote."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def group_of(score: int) -> str:

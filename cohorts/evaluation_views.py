@@ -1,18 +1,15 @@
 """The evaluation's pages: a participant's answer; the facilitator's opening, closing, reminders,
 results and CSV. Thin: parse, call :mod:`cohorts.evaluation`, render."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from metlib.spreadsheets import csv_download
 from nominations.charts import Chart, Row, Series
 
 from . import evaluation as service
@@ -248,14 +245,8 @@ def results_csv(request: HttpRequest) -> HttpResponse:
     """One row per answer, without names, as CSV that Excel opens (UTF-8 with BOM)."""
     cohort = request.cohort
     evaluation = _opened_evaluation(cohort)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    csv.writer(buffer).writerows(service.csv_rows(evaluation=evaluation))
-    filename = f"{cohort.slug}-evaluation-{timezone.localdate().isoformat()}.csv"
-    return HttpResponse(
-        buffer.getvalue(),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    return csv_download(
+        rows=service.csv_rows(evaluation=evaluation), name=f"{cohort.slug}-evaluation"
     )
 
 

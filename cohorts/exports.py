@@ -14,8 +14,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from metlib.spreadsheets import neutralise_formula
 from nominations.models import Nomination
-from nominations.pipeline import neutralise_formula
 from sessions.attendance import attendance_grid
 from sessions.models import Attendance
 

@@ -17,6 +17,7 @@ from django_countries import countries
 
 from cohorts import geography
 from cohorts.models import Cohort
+from metlib.spreadsheets import neutralise_formula
 
 from . import submission
 from .models import Nomination, ProjectKind
@@ -306,7 +307,6 @@ CSV_HEADER = (
 )
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _utc(moment: datetime | None) -> str:
@@ -315,11 +315,6 @@ def _utc(moment: datetime | None) -> str:
 
 def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
-
-
-def neutralise_formula(text: str) -> str:
-    """Text a spreadsheet would run as a formula, made inert by a leading single quote."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _csv_fields(nomination: Nomination) -> dict[str, object]:

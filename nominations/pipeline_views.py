@@ -2,9 +2,7 @@
 export, letting a nomination in late, and the call editor. Thin: parse, call, render."""
 
 import copy
-import csv
 import html
-import io
 from functools import lru_cache
 from urllib.parse import urlencode
 
@@ -22,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cohorts.permissions import Perm, cohort_perm_required, cohort_perms
+from metlib.spreadsheets import csv_download
 
 from . import pipeline, submission
 from .facilitator_forms import CallDatesForm, CallForm, LateAdmissionForm
@@ -213,16 +212,9 @@ def pipeline_csv(request: HttpRequest) -> HttpResponse:
     """The pipeline as it is filtered, every field, as CSV that Excel opens (UTF-8 with BOM)."""
     cohort = request.cohort
     _form, filters = _filtered(request)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    csv.writer(buffer).writerows(
-        pipeline.csv_rows(nominations=pipeline.pipeline_nominations(cohort=cohort, filters=filters))
-    )
-    filename = f"{cohort.slug}-nominations-{timezone.localdate().isoformat()}.csv"
-    return HttpResponse(
-        buffer.getvalue(),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    nominations = pipeline.pipeline_nominations(cohort=cohort, filters=filters)
+    return csv_download(
+        rows=pipeline.csv_rows(nominations=nominations), name=f"{cohort.slug}-nominations"
     )
 
 
