@@ -1,11 +1,11 @@
 """Calendar downloads: the secret subscription feed, one event's .ics, the subscribe page."""
 
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +15,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from . import feed_cache
+from .feed_cache import FeedAnswer
 from .feeds import (
     events_for_person,
     feed_of,
@@ -26,8 +28,6 @@ from .feeds import (
 from .ics import calendar_for
 
 ICS_TYPE = "text/calendar; charset=utf-8"
-# A built feed is kept this long under its version (ETag): any change makes a new version.
-FEED_CACHE_SECONDS = 6 * 60 * 60
 
 
 def _not_found() -> HttpResponse:
@@ -46,27 +46,48 @@ def _feed_body(person) -> bytes:
     )
 
 
+def _version_of(person) -> FeedAnswer:
+    etag, last_modified = feed_version(person=person)
+    stamp = int(last_modified.timestamp()) if last_modified else None
+    return FeedAnswer(etag=etag, last_modified=stamp, body=None)
+
+
 @require_GET
 def feed(request: HttpRequest, person_id: int, secret: str) -> HttpResponse:
-    person = person_for_feed(person_id=person_id, secret=secret)
-    if person is None:
+    """A person's calendar. While nothing behind it has changed, the answer comes from the
+    cache (:mod:`sessions.feed_cache`); otherwise the version is read from the database, and
+    the calendar is built only when the app does not hold that version already (no 304)."""
+    language = get_language()
+    known = feed_cache.lookup(person_id=person_id, secret=secret, language=language)
+    if known.refused:
         return _not_found()
-    etag_value, last_modified = feed_version(person=person)
-    etag = quote_etag(etag_value)
-    stamp = int(last_modified.timestamp()) if last_modified else None
-    response = get_conditional_response(request, etag=etag, last_modified=stamp)
+    answer, person = known.answer, None
+    if answer is None:
+        person = person_for_feed(person_id=person_id, secret=secret)
+        if person is None:
+            return _not_found()
+        answer = _version_of(person)
+    etag = quote_etag(answer.etag)
+    response = get_conditional_response(request, etag=etag, last_modified=answer.last_modified)
     if response is None:
-        # Same person, same version, same language: the same calendar, built once.
-        key = f"calendar:feed:{person.pk}:{etag_value}:{get_language()}"
-        body = cache.get(key)
-        if body is None:
-            body = _feed_body(person)
-            cache.set(key, body, FEED_CACHE_SECONDS)
-        response = HttpResponse(body, content_type=ICS_TYPE)
+        if answer.body is None:
+            person = person or person_for_feed(person_id=person_id, secret=secret)
+            if person is None:
+                return _not_found()
+            answer = replace(answer, body=_feed_body(person))
+        response = HttpResponse(answer.body, content_type=ICS_TYPE)
         response["Content-Disposition"] = 'inline; filename="metlib-circle.ics"'
+    if answer is not known.answer:
+        feed_cache.remember(
+            person_id=person_id,
+            secret=secret,
+            language=language,
+            generation=known.generation,
+            answer=answer,
+        )
     response["ETag"] = etag
-    if stamp is not None:
-        response["Last-Modified"] = http_date(stamp)
+    if answer.last_modified is not None:
+        response["Last-Modified"] = http_date(answer.last_modified)
     patch_cache_control(response, private=True, no_cache=True)
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"

@@ -232,13 +232,19 @@ def test_feed_version_same_from_the_feed_query_and_alone(cohort, make_member):
         assert feed_version(person=found) == feed_version(person=plain)
 
 
-def test_304_decided_by_two_queries(client, cohort, make_member, django_assert_num_queries):
+def test_304_from_the_cache_and_by_two_queries_after_a_change(
+    client, cohort, make_member, django_assert_num_queries
+):
     person = make_member(cohort, Role.PARTICIPANT)
     EventFactory(cohort=cohort)
     feed = feed_of(person=person)
     url = reverse("feeds:feed", kwargs={"person_id": person.pk, "secret": feed.secret})
     etag = client.get(url)["ETag"]
+    with django_assert_num_queries(0):  # nothing changed since: the cache answers
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+        assert client.get(url).status_code == 200
+    EventFactory(cohort=CohortFactory())  # a change elsewhere: this feed is asked again
     with django_assert_num_queries(2):  # the feed with its owner and memberships; events
         assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
-    with django_assert_num_queries(2):  # built once already: read from the cache
-        assert client.get(url).status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
