@@ -17,4 +17,4 @@ class CalendarConfig(AppConfig):
     def ready(self) -> None:
         from . import feed_cache
 
-        feed_cache.connect()
+        feed_cache.follow_changes()

@@ -3,34 +3,22 @@
 Calendar apps ask for every subscribed feed again and again, and nearly always nothing has
 changed. What a feed answers depends only on rows that change rarely: the events of the
 person's cohorts and what is shown with them (presenters, guest speakers, preparation), the
-person's memberships and mentoring groups, their feed's secret and their name. Any saved change
-to such a row moves one *generation* token; an answer kept under an older generation is never
-used again, so the next poll rebuilds it from the database (where the ETag is computed as
-before: if the person's own feed did not change, the calendar app still gets its 304).
-
-The token moves twice for a change made in a transaction: at once, and again when the
-transaction commits. A feed rebuilt in between (from data that does not show the change yet)
-is kept under the middle token and so thrown away by the second move.
-
-Changes made with ``QuerySet.update()`` or ``bulk_create()`` send no signal: code that writes
-those rows in bulk calls :func:`feeds_changed` itself.
+person's memberships and mentoring groups, their feed's secret and their name. A saved change
+to any of them moves the :data:`FEEDS` generation (:mod:`metlib.generations`); an answer kept
+under an older one is not used again, so the next poll reads the database (where the ETag is
+computed as before: if the person's own feed did not change, the calendar app still gets 304).
 """
 
 import hashlib
-import logging
-import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.crypto import constant_time_compare
 
-logger = logging.getLogger(__name__)
+from metlib.generations import Generation
 
-GENERATION_KEY = "calendar:feeds:generation"
+FEEDS = Generation("calendar:feeds:generation")
 # Kept this long at most. The generation is what makes an answer stale; the time only bounds
 # how long a change could be missed if the cache was unreachable when it was made.
 KEEP_SECONDS = 24 * 60 * 60
@@ -65,11 +53,8 @@ def _secret_digest(secret: str) -> str:
 def lookup(*, person_id: int, secret: str, language: str) -> Lookup:
     """What the cache knows of this feed, in one round trip."""
     state_key, body_key = _state_key(person_id), _body_key(person_id, language)
-    found = cache.get_many([GENERATION_KEY, state_key, body_key])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        return Lookup(generation=cache.get(GENERATION_KEY, ""), answer=None)
+    found = cache.get_many([FEEDS.key, state_key, body_key])
+    generation = FEEDS.current(found)
     state = found.get(state_key)
     if state is None or state[0] != generation:
         return Lookup(generation=generation, answer=None)
@@ -100,50 +85,19 @@ def remember(
     cache.set_many(entries, KEEP_SECONDS)
 
 
-def _new_generation() -> None:
-    try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-    except Exception:  # a cache outage must not undo the change that caused this
-        logger.exception("calendar feeds: the cache could not be told of a change")
-
-
-def feeds_changed() -> None:
-    """Every kept feed answer is stale from now on (and again once the transaction commits)."""
-    _new_generation()
-    transaction.on_commit(_new_generation)
-
-
-def _on_save(sender: Any, update_fields: Any = None, **kwargs: Any) -> None:
-    feeds_changed()
-
-
-def _on_user_save(sender: Any, update_fields: Any = None, **kwargs: Any) -> None:
-    # A sign-in saves last_login only: nothing a calendar shows.
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return
-    feeds_changed()
-
-
-def _on_m2m(sender: Any, action: str, **kwargs: Any) -> None:
-    if action.startswith("post_"):
-        feeds_changed()
-
-
-def connect() -> None:
-    """Listen for changes to every row a feed shows (called once, from the app's ready())."""
+def follow_changes() -> None:
+    """Move :data:`FEEDS` on every change a feed shows (called once, from the app's ready())."""
     from django.apps import apps
 
     from cohorts.models import Cohort, Membership, MentoringGroup
 
     from .models import CalendarFeed, Event, GuestSpeaker, PreparationItem
 
-    rows = (Cohort, Membership, MentoringGroup, Event, GuestSpeaker, PreparationItem, CalendarFeed)
-    for model in rows:
-        uid = f"calendar-feeds:{model._meta.label}"
-        post_save.connect(_on_save, sender=model, dispatch_uid=uid)
-        post_delete.connect(_on_save, sender=model, dispatch_uid=uid)
-    user_model = apps.get_model(settings.AUTH_USER_MODEL)
-    post_save.connect(_on_user_save, sender=user_model, dispatch_uid="calendar-feeds:user")
-    post_delete.connect(_on_save, sender=user_model, dispatch_uid="calendar-feeds:user")
-    for through in (Event.presenters.through, MentoringGroup.members.through):
-        m2m_changed.connect(_on_m2m, sender=through, dispatch_uid=f"calendar-feeds:{through}")
+    FEEDS.follow(
+        (Cohort, Membership, MentoringGroup, Event, GuestSpeaker, PreparationItem, CalendarFeed),
+        many_to_many=(Event.presenters.through, MentoringGroup.members.through),
+    )
+    # A sign-in saves last_login only: nothing a calendar shows.
+    FEEDS.follow(
+        (apps.get_model(settings.AUTH_USER_MODEL),), ignore_fields=frozenset({"last_login"})
+    )

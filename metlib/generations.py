@@ -1,0 +1,83 @@
+"""Generation tokens: one cache key that says "everything kept before now is stale".
+
+A page or answer that depends on many rows is kept in the cache with the token that was
+current when it was built; it is used only while the token is unchanged. Any saved change to
+one of those rows moves the token: at once, and again when the transaction commits. Something
+rebuilt in between (from data that does not show the change yet) is kept under the middle token
+and so retired by the second move.
+
+Changes made with ``QuerySet.update()`` or ``bulk_create()`` send no signal: code that writes
+such rows in bulk calls :meth:`Generation.move` itself.
+"""
+
+import logging
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+logger = logging.getLogger(__name__)
+
+
+class Generation:
+    """One generation token, named by its cache key."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __repr__(self) -> str:
+        return f"Generation({self.key!r})"
+
+    def current(self, found: dict[str, Any] | None = None) -> str:
+        """The token now (from ``found``, a ``cache.get_many`` answer that asked for it, to
+        save a round trip). A cache that lost the key starts a new generation."""
+        token = found.get(self.key) if found is not None else cache.get(self.key)
+        if token is None:
+            cache.add(self.key, uuid.uuid4().hex, None)
+            token = cache.get(self.key, "")
+        return token
+
+    def _new(self) -> None:
+        try:
+            cache.set(self.key, uuid.uuid4().hex, None)
+        except Exception:  # a cache outage must not undo the change that caused this
+            logger.exception("%s: the cache could not be told of a change", self.key)
+
+    def move(self) -> None:
+        """Everything kept so far is stale from now on (and again once the transaction
+        commits)."""
+        self._new()
+        transaction.on_commit(self._new)
+
+    def follow(
+        self,
+        models_: Iterable[type[models.Model]],
+        *,
+        many_to_many: Iterable[type[models.Model]] = (),
+        ignore_fields: frozenset[str] = frozenset(),
+    ) -> None:
+        """Move on every save or delete of these models, and every change of these
+        many-to-many tables; a save that wrote only ``ignore_fields`` does not count."""
+
+        def saved(sender: Any, update_fields: Any = None, **kwargs: Any) -> None:
+            if update_fields is not None and set(update_fields) <= ignore_fields:
+                return
+            self.move()
+
+        def deleted(sender: Any, **kwargs: Any) -> None:
+            self.move()
+
+        def linked(sender: Any, action: str, **kwargs: Any) -> None:
+            if action.startswith("post_"):
+                self.move()
+
+        for model in models_:
+            uid = f"{self.key}:{model._meta.label}"
+            post_save.connect(saved, sender=model, weak=False, dispatch_uid=uid)
+            post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=uid)
+        for through in many_to_many:
+            uid = f"{self.key}:{through._meta.label}"
+            m2m_changed.connect(linked, sender=through, weak=False, dispatch_uid=uid)
