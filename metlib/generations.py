@@ -18,18 +18,26 @@ from typing import Any
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.functional import cached_property
+
+from .release import release
 
 logger = logging.getLogger(__name__)
 
 
 class Generation:
-    """One generation token, named by its cache key."""
+    """One generation token. Its cache key carries the running release
+    (:func:`metlib.release.release`): new code starts a new generation."""
 
-    def __init__(self, key: str) -> None:
-        self.key = key
+    def __init__(self, name: str) -> None:
+        self.name = name
 
     def __repr__(self) -> str:
-        return f"Generation({self.key!r})"
+        return f"Generation({self.name!r})"
+
+    @cached_property
+    def key(self) -> str:
+        return f"{self.name}:{release()}"
 
     def current(self, found: dict[str, Any] | None = None) -> str:
         """The token now (from ``found``, a ``cache.get_many`` answer that asked for it, to
@@ -44,7 +52,7 @@ class Generation:
         try:
             cache.set(self.key, uuid.uuid4().hex, None)
         except Exception:  # a cache outage must not undo the change that caused this
-            logger.exception("%s: the cache could not be told of a change", self.key)
+            logger.exception("%s: the cache could not be told of a change", self.name)
 
     def move(self) -> None:
         """Everything kept so far is stale from now on (and again once the transaction
@@ -75,9 +83,9 @@ class Generation:
                 self.move()
 
         for model in models_:
-            uid = f"{self.key}:{model._meta.label}"
+            uid = f"{self.name}:{model._meta.label}"
             post_save.connect(saved, sender=model, weak=False, dispatch_uid=uid)
             post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=uid)
         for through in many_to_many:
-            uid = f"{self.key}:{through._meta.label}"
+            uid = f"{self.name}:{through._meta.label}"
             m2m_changed.connect(linked, sender=through, weak=False, dispatch_uid=uid)

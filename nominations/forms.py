@@ -63,8 +63,17 @@ def _country_choices() -> list[tuple[str, str]]:
 
 
 class LibraryChoiceField(forms.ModelChoiceField):
+    # The nomination's own library, already loaded: sent back unchanged, it needs no query.
+    known: Library | None = None
+
     def label_from_instance(self, obj: Library) -> str:
         return f"{obj.name} — {obj.city}, {obj.country.name}"
+
+    def to_python(self, value):
+        known = self.known
+        if known is not None and value not in self.empty_values and str(value) == str(known.pk):
+            return known
+        return super().to_python(value)
 
 
 class NominationForm(forms.ModelForm):
@@ -151,6 +160,7 @@ class NominationForm(forms.ModelForm):
         ]
         if self.instance.pk:
             self.fields["library"].initial = self.instance.library_id
+            self.fields["library"].known = self.instance.library
             self.fields["stipend_conditional"].initial = {True: "yes", False: "no"}.get(
                 self.instance.stipend_conditional, ""
             )
@@ -169,16 +179,8 @@ class NominationForm(forms.ModelForm):
             self.fields[name].required = False
 
     def sections(self):
-        """(legend, [bound fields], personal) for each section of the form, in order.
-
-        ``personal`` marks the section prefilled with the signed-in person's details, which
-        must never come from a cache shared between people; it comes first, so the others
-        can be cached as one fragment.
-        """
-        return [
-            (legend, [self[name] for name in names], "nominator_name" in names)
-            for legend, names in SECTIONS
-        ]
+        """(legend, [bound fields]) for each section of the form, in order."""
+        return [(legend, [self[name] for name in names]) for legend, names in SECTIONS]
 
     def clean_nominator_email(self) -> str:
         return self.cleaned_data["nominator_email"].strip().lower()
@@ -263,6 +265,15 @@ class NominationForm(forms.ModelForm):
         if "library" not in self.errors:
             nomination.library = library
 
+    def _themes_to_save(self) -> bool:
+        """Whether the themes need writing: chosen, and not what the nomination holds."""
+        return "themes" in self.cleaned_data and "themes" in self.changed_data
+
+    def _save_m2m(self) -> None:
+        # The themes are the only many-to-many field; unchanged, they cost no query.
+        if self._themes_to_save():
+            self.instance.themes.set(self.cleaned_data["themes"])
+
     def save(self, commit: bool = True) -> Nomination:
         nomination = super().save(commit=False)
         self._apply_extras(nomination)
@@ -280,7 +291,7 @@ class NominationForm(forms.ModelForm):
         nomination = self.instance  # already carries every valid value (ModelForm._post_clean)
         self._apply_extras(nomination)
         nomination.save()
-        if "themes" in self.cleaned_data:
+        if self._themes_to_save():
             nomination.themes.set(self.cleaned_data["themes"])
         return nomination
 

@@ -1,8 +1,6 @@
 """Reads about nominations that pages outside the pipeline share."""
 
-from django.db.models import Count, Max, QuerySet
-
-from cohorts.models import Cohort, Library
+from django.db.models import QuerySet
 
 from .models import Nomination
 
@@ -14,15 +12,3 @@ def nominations_by(*, user) -> QuerySet[Nomination]:
         .select_related("cohort", "library")
         .order_by("-cohort__nominations_deadline", "-updated_at")
     )
-
-
-def blank_form_version(*, cohort: Cohort) -> str:
-    """A value that changes whenever a blank nomination form would look different.
-
-    The blank form shows the library directory and the cohort's themes; cached fragments of
-    it are keyed on this, so adding or editing a library or a theme shows at once.
-    """
-    libraries = Library.objects.aggregate(count=Count("id"), changed=Max("updated_at"))
-    themes = cohort.themes.aggregate(count=Count("id"), changed=Max("updated_at"))
-    parts = (libraries["count"], libraries["changed"], themes["count"], themes["changed"])
-    return "-".join(str(part.timestamp() if hasattr(part, "timestamp") else part) for part in parts)

@@ -3,21 +3,23 @@
 import uuid
 from dataclasses import dataclass
 
-from allauth.account.decorators import verified_email_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cohorts.models import Cohort
+from metlib.verified import verified_email_required
 
-from . import submission
+from . import form_page, submission
+from .form_page import TEMPLATE
 from .forms import NominationForm
 from .models import Nomination
-from .selectors import blank_form_version, nominations_by
+from .selectors import nominations_by
 
 
 def call_page(request: HttpRequest, cohort_slug: str) -> HttpResponse:
@@ -39,7 +41,9 @@ def call_page(request: HttpRequest, cohort_slug: str) -> HttpResponse:
 def _own_nomination(request: HttpRequest, pk: int) -> Nomination:
     """A nomination of the signed-in nominator; 404 for anyone else's, so none is revealed."""
     return get_object_or_404(
-        Nomination.objects.select_related("cohort", "cohort__call", "library"),
+        Nomination.objects.select_related("cohort", "cohort__call", "library").prefetch_related(
+            "themes"
+        ),
         pk=pk,
         nominator=request.user,
     )
@@ -209,20 +213,8 @@ def _form_page(
 ) -> HttpResponse:
     return render(
         request,
-        "nominations/form.html",
-        {
-            "form": form,
-            "cohort": cohort,
-            "nomination": nomination,
-            "call": submission.call_of(cohort),
-            "deadline_passed": submission.deadline_passed(cohort=cohort),
-            # A blank form's sections are the same for everyone: cache them (see form.html).
-            "blank_form_version": (
-                blank_form_version(cohort=cohort)
-                if not form.is_bound and nomination is None
-                else ""
-            ),
-        },
+        TEMPLATE,
+        form_page.context(form=form, cohort=cohort, nomination=nomination),
     )
 
 
@@ -230,6 +222,12 @@ def _form_page(
 @require_http_methods(["GET", "POST"])
 def nominate(request: HttpRequest, cohort_slug: str) -> HttpResponse:
     """Start a nomination for a cohort whose call is open."""
+    kept = form_page.applies(request)
+    if kept:
+        # The blank form, kept rendered while nothing it shows has changed: no query at all.
+        generation, shell = form_page.lookup(request=request, slug=cohort_slug)
+        if shell is not None and shell.is_open(timezone.now()):
+            return form_page.respond(request=request, shell=shell)
     cohort = get_object_or_404(Cohort.objects.select_related("call"), slug=cohort_slug)
     if submission.call_not_open_yet(cohort=cohort):
         messages.info(request, _("This call is not open yet."))
@@ -244,6 +242,9 @@ def nominate(request: HttpRequest, cohort_slug: str) -> HttpResponse:
     if submission.deadline_passed(cohort=cohort):
         messages.info(request, _("The deadline for this call has passed."))
         return redirect("nominations:call", cohort_slug=cohort.slug)
+    if kept:
+        shell = form_page.build(request=request, cohort=cohort, generation=generation)
+        return form_page.respond(request=request, shell=shell)
     form = NominationForm(
         cohort=cohort,
         initial={
