@@ -76,6 +76,20 @@ class LibraryChoiceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
+class ThemeChoiceField(forms.ModelMultipleChoiceField):
+    # The nomination's own themes, already loaded: sent back unchanged, they need no query.
+    known: list | None = None
+
+    def clean(self, value):
+        known = self.known
+        unchanged = (
+            known
+            and isinstance(value, list | tuple)
+            and {str(v) for v in value} == {str(theme.pk) for theme in known}
+        )
+        return known if unchanged else super().clean(value)
+
+
 class NominationForm(forms.ModelForm):
     """Every field of a nomination. Drafts accept anything well-formed; submitting needs all."""
 
@@ -141,6 +155,7 @@ class NominationForm(forms.ModelForm):
             "stipend_reason",
             *COMMITMENTS,
         ]
+        field_classes = {"themes": ThemeChoiceField}
         widgets = {
             "themes": forms.CheckboxSelectMultiple,
             "candidate_bio": forms.Textarea(attrs={"rows": 5}),
@@ -161,6 +176,7 @@ class NominationForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["library"].initial = self.instance.library_id
             self.fields["library"].known = self.instance.library
+            self.fields["themes"].known = list(self.instance.themes.all())
             self.fields["stipend_conditional"].initial = {True: "yes", False: "no"}.get(
                 self.instance.stipend_conditional, ""
             )

@@ -25,6 +25,8 @@ from celery.result import AsyncResult
 from django.db import connections
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+# Django's cache on Redis, as deployed (the suite otherwise uses the in-memory cache).
+TEST_CACHE_URL = os.environ.get("TEST_CACHE_URL", "redis://127.0.0.1:6379/15")
 WAIT_SECONDS = 20.0
 
 
