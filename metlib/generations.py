@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -39,9 +40,17 @@ class Generation:
     def key(self) -> str:
         return f"{self.name}:{release()}"
 
+    @property
+    def enabled(self) -> bool:
+        """Whether anything may be kept: only in a cache all processes share."""
+        return settings.CACHE_SHARED
+
     def current(self, found: dict[str, Any] | None = None) -> str:
         """The token now (from ``found``, a ``cache.get_many`` answer that asked for it, to
-        save a round trip). A cache that lost the key starts a new generation."""
+        save a round trip). A cache that lost the key starts a new generation. Empty when
+        nothing may be kept."""
+        if not self.enabled:
+            return ""
         token = found.get(self.key) if found is not None else cache.get(self.key)
         if token is None:
             cache.add(self.key, uuid.uuid4().hex, None)
@@ -49,6 +58,8 @@ class Generation:
         return token
 
     def _new(self) -> None:
+        if not self.enabled:
+            return
         try:
             cache.set(self.key, uuid.uuid4().hex, None)
         except Exception:  # a cache outage must not undo the change that caused this

@@ -145,6 +145,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Pages kept rendered until a change (calendar feeds, the blank nomination form; see
+# metlib/generations.py) need a cache every process shares: a change made in one process must
+# retire what the others kept. The in-memory cache is each process's own, so without Redis
+# nothing is kept (tests, one process, turn it on).
+CACHE_SHARED = bool(REDIS_URL)
 
 # Sessions are read from the cache and written through to the database: one query fewer on
 # every signed-in request, and nothing lost when the cache is flushed.

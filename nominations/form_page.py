@@ -94,6 +94,8 @@ def _here(request: HttpRequest, slug: str) -> str:
 
 def lookup(*, request: HttpRequest, slug: str) -> tuple[str, Shell | None]:
     """(the generation now, the kept page for this call, language and zone if it is current)."""
+    if not BLANK_FORM.enabled:
+        return "", None
     key = _here(request, slug)
     found = cache.get_many([BLANK_FORM.key, key])
     generation = BLANK_FORM.current(found)

@@ -41,6 +41,7 @@ def _test_settings(settings, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CACHE_SHARED = True  # one process: its in-memory cache is shared by all it runs
     from metlib.celery import app
 
     app.conf.task_always_eager = True

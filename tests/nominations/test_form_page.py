@@ -47,6 +47,15 @@ def page_as(client, url, person, **headers) -> str:
     return response.content.decode()
 
 
+def request_as(person, url, session=None):
+    """A GET of ``url`` by ``person``; with a session, messages can be read and added."""
+    request = request_as(person, url)
+    if session is not None:
+        request.session = session
+        request._messages = FallbackStorage(request)
+    return request
+
+
 def tokens_out(html: str) -> str:
     return CREATION.sub("creation", CSRF.sub("csrf", html))
 
@@ -55,10 +64,7 @@ def test_the_kept_page_is_the_page_the_template_renders(cohort, call, url, clien
     person = UserFactory(display_name="Dana O’Director", time_zone="Europe/Helsinki")
     page_as(client, url, person)  # builds and keeps the page
     kept = page_as(client, url, person)
-    request = RequestFactory().get(url)
-    request.user = person
-    request.session = client.session
-    request._messages = FallbackStorage(request)
+    request = request_as(person, url, client.session)
     form = NominationForm(
         cohort=cohort,
         initial={
@@ -205,8 +211,7 @@ def test_a_query_string_gets_the_page_rendered_for_it(cohort, call, url, client)
 def test_what_is_kept_holds_no_one_s_details(cohort, call, url, client):
     person = UserFactory(display_name="Kept Nobody", email="kept@library.example")
     page_as(client, url, person)
-    request = RequestFactory().get(url)
-    request.user = person
+    request = request_as(person, url)
     with timezone.override("UTC"), translation.override("en"):
         _generation, shell = lookup(request=request, slug=cohort.slug)
     assert shell is not None
@@ -220,8 +225,7 @@ def test_a_page_built_during_a_change_is_not_kept_after_it(
     cohort, call, url, django_capture_on_commit_callbacks
 ):
     person = UserFactory()
-    request = RequestFactory().get(url)
-    request.user = person
+    request = request_as(person, url)
     with django_capture_on_commit_callbacks(execute=True):
         cohort.name = "Changing"
         cohort.save()
@@ -258,12 +262,21 @@ def test_a_verified_address_is_asked_once_per_session(
 
 def test_respond_fills_every_slot(cohort, call, url, client):
     person = UserFactory(display_name="Slot Filler")
-    request = RequestFactory().get(url)
-    request.user = person
-    request.session = client.session
-    request._messages = FallbackStorage(request)
+    request = request_as(person, url, client.session)
     with timezone.override("UTC"), translation.override("en"):
         shell = build(request=request, cohort=cohort, generation="g")
         html = respond(request=request, shell=shell).content.decode()
     assert not re.search(r"slot[0-9a-f]{24}", html)
     assert 'value="Slot Filler"' in html
+
+
+def test_nothing_is_kept_without_a_shared_cache(
+    cohort, call, url, client, settings, django_assert_num_queries
+):
+    """Each process's in-memory cache is its own: a change in one would not reach another."""
+    settings.CACHE_SHARED = False
+    person = UserFactory(display_name="Unkept Person")
+    page_as(client, url, person)
+    with django_assert_num_queries(4):  # the person, the cohort, the libraries, the themes
+        html = client.get(url).content.decode()
+    assert 'value="Unkept Person"' in html

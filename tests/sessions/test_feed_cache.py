@@ -218,3 +218,14 @@ def test_an_answer_built_before_a_commit_is_not_kept_after_it(
         )
         assert kept() == answer
     assert kept() is None
+
+
+def test_nothing_is_kept_without_a_shared_cache(
+    client, event, participant, settings, django_assert_num_queries
+):
+    """Each process's in-memory cache is its own: a change in one would not reach another."""
+    settings.CACHE_SHARED = False
+    url = url_of(participant)
+    warm(client, url)
+    with django_assert_num_queries(6):
+        assert client.get(url).status_code == 200
