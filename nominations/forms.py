@@ -2,7 +2,9 @@
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils.functional import lazy
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
@@ -180,19 +182,6 @@ class NominationForm(forms.ModelForm):
             self.fields["stipend_conditional"].initial = {True: "yes", False: "no"}.get(
                 self.instance.stipend_conditional, ""
             )
-        for name, limit in TEXT_LIMITS.items():
-            field = self.fields[name]
-            field.max_length = limit
-            # One limit, said once: drop the model's own length check before adding ours.
-            field.validators = [
-                v for v in field.validators if not isinstance(v, MaxLengthValidator)
-            ]
-            field.validators.append(MaxLengthValidator(limit))
-            field.widget.attrs.update({"maxlength": str(limit), "data-counter": str(limit)})
-            note = _("Up to %(limit)s characters.") % {"limit": f"{limit:,}"}
-            field.help_text = f"{field.help_text} {note}".strip()
-        for name in self.fields:
-            self.fields[name].required = False
 
     def sections(self):
         """(legend, [bound fields]) for each section of the form, in order."""
@@ -310,6 +299,30 @@ class NominationForm(forms.ModelForm):
         if self._themes_to_save():
             nomination.themes.set(self.cleaned_data["themes"])
         return nomination
+
+
+def _help_with_limit(help_text: str, limit: int) -> str:
+    note = gettext("Up to %(limit)s characters.") % {"limit": f"{limit:,}"}
+    return f"{help_text} {note}".strip()
+
+
+def _set_limits(fields: dict[str, forms.Field]) -> None:
+    """Once, on the class: every field optional (a draft may hold anything well-formed; see
+    ``_require_everything``), and each text field's limit said once, beside the field and in
+    its counter. Each form copies these fields, so no request pays for this."""
+    for field in fields.values():
+        field.required = False
+    for name, limit in TEXT_LIMITS.items():
+        field = fields[name]
+        field.max_length = limit
+        # One limit, said once: drop the model's own length check before adding ours.
+        field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+        field.validators.append(MaxLengthValidator(limit))
+        field.widget.attrs.update({"maxlength": str(limit), "data-counter": str(limit)})
+        field.help_text = lazy(_help_with_limit, str)(field.help_text, limit)
+
+
+_set_limits(NominationForm.base_fields)
 
 
 # --- The facilitator's pipeline --------------------------------------------------------------

@@ -5,6 +5,8 @@ import io
 import zipfile
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from certificates import issuing, names
@@ -264,3 +266,45 @@ def test_participant_page_refuses_non_participants(client, cohort, facilitator, 
     assert client.get(url("mine", cohort)).status_code == 403
     client.logout()
     assert client.get(url("mine", cohort)).status_code == 302
+
+
+def _batch_page_queries(client, make_member, capture, size) -> int:
+    cohort = CohortFactory()
+    facilitator = make_member(cohort, Role.FACILITATOR)
+    ready_people(cohort, by=facilitator, make_member=make_member, count=size)
+    make_member(cohort, display_name="Left Out")  # a row in "who was left out"
+    with capture(execute=True):
+        batch, _left_out = issuing.start_batch(cohort=cohort, by=facilitator)
+    client.force_login(facilitator)
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(url("batch", cohort, pk=batch.pk)).content.decode()
+    assert f"{size} of {size} issued" in html
+    return len(captured.captured_queries)
+
+
+def test_batch_page_takes_the_same_queries_at_two_sizes(
+    client, make_member, django_capture_on_commit_callbacks
+):
+    small = _batch_page_queries(client, make_member, django_capture_on_commit_callbacks, 2)
+    large = _batch_page_queries(client, make_member, django_capture_on_commit_callbacks, 12)
+    assert small == large
+
+
+def test_participant_page_takes_the_same_queries_with_a_longer_history(
+    client, cohort, facilitator, issued
+):
+    person = issued[0]
+    client.force_login(person)
+    page = url("mine", cohort)
+    client.get(page)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(page).status_code == 200
+    for _ in range(3):  # corrected names: the old certificate revoked, a new one issued
+        names.confirm_printed_name(cohort=cohort, person=person, name=f"{person.display_name} Jr")
+        certificate = Certificate.objects.get(cohort=cohort, person=person, revoked_at=None)
+        issuing.reissue_certificate(certificate=certificate, by=facilitator, reason="Name")
+    with CaptureQueriesContext(connection) as longer:
+        html = client.get(page).content.decode()
+    assert Certificate.objects.filter(cohort=cohort, person=person).count() == 4
+    assert html.count("<h1") == 1
+    assert len(longer.captured_queries) == len(first.captured_queries)
