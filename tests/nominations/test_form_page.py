@@ -49,7 +49,8 @@ def page_as(client, url, person, **headers) -> str:
 
 def request_as(person, url, session=None):
     """A GET of ``url`` by ``person``; with a session, messages can be read and added."""
-    request = request_as(person, url)
+    request = RequestFactory().get(url)
+    request.user = person
     if session is not None:
         request.session = session
         request._messages = FallbackStorage(request)
