@@ -224,7 +224,7 @@ def nominate(request: HttpRequest, cohort_slug: str) -> HttpResponse:
     """Start a nomination for a cohort whose call is open."""
     kept = form_page.applies(request)
     if kept:
-        # The blank form, kept rendered while nothing it shows has changed: no query at all.
+        # The blank form, kept rendered while nothing it shows has changed: no query for it.
         generation, shell = form_page.lookup(request=request, slug=cohort_slug)
         if shell is not None and shell.is_open(timezone.now()):
             return form_page.respond(request=request, shell=shell)
