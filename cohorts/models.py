@@ -39,6 +39,20 @@ class Programme(models.Model):
         return self.name
 
 
+# Pages under /cohorts/ whose first part is a word, not a cohort: a cohort with one of these
+# slugs could never be reached (tests/cohorts/test_cohort_slugs.py keeps the list in step).
+RESERVED_COHORT_SLUGS = frozenset({"calls", "libraries", "people"})
+
+
+def validate_cohort_slug(value: str) -> None:
+    if value in RESERVED_COHORT_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is the address of another page: choose another slug."),
+            code="reserved",
+            params={"slug": value},
+        )
+
+
 class Cohort(models.Model):
     """One year of a programme: its call for nominations, its people and its calendar."""
 
@@ -46,7 +60,9 @@ class Cohort(models.Model):
         Programme, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("programme")
     )
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=80, unique=True, validators=[validate_cohort_slug]
+    )
     programme_start = models.DateField(_("programme starts"))
     programme_end = models.DateField(_("programme ends"))
     nominations_open_at = models.DateTimeField(_("nominations open"))
