@@ -8,7 +8,7 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 
-from .outbox import queue_email
+from .outbox import ACCOUNT_KEY_PREFIX, queue_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -35,7 +35,7 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         # Each code or link is its own mail: a fresh key, never deduplicated.
         queue_email(
-            key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4()}",
+            key=f"{ACCOUNT_KEY_PREFIX}{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4()}",
             to=email,
             subject=str(message.subject),
             text=str(message.body),

@@ -194,3 +194,26 @@ def retry_failed_email(*, email_id: int) -> bool:
     if requeued:
         transaction.on_commit(lambda: send_email.delay(email_id=email_id), robust=True)
     return bool(requeued)
+
+
+# allauth's mails (metlib/accounts.py): sign-in codes, address confirmations, password resets.
+ACCOUNT_KEY_PREFIX = "account:"
+SECRETS_KEPT_FOR = timedelta(hours=1)
+
+
+def forget_sent_secrets(*, now: Any = None) -> int:
+    """Blank the bodies of account mails sent more than an hour ago; return how many.
+
+    They carry sign-in codes and confirmation or reset links. Once a mail has gone, the copy in
+    the outbox serves no one and would only be a live secret in the database (and in its
+    backups). Subject, address and times stay, for the record. Pending and failed mails are
+    left whole, so they can still be sent.
+    """
+    cutoff = (now or timezone.now()) - SECRETS_KEPT_FOR
+    return (
+        Email.objects.filter(
+            key__startswith=ACCOUNT_KEY_PREFIX, status=Email.Status.SENT, sent_at__lt=cutoff
+        )
+        .exclude(body_text="", body_html="")
+        .update(body_text="", body_html="")
+    )

@@ -272,6 +272,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILI
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "metlib.sweep_outbox", "schedule": 60.0},
+    "forget-sent-secrets": {"task": "metlib.forget_sent_secrets", "schedule": 3600.0},
     "resume-publications": {"task": "nominations.resume_publications", "schedule": 300.0},
     "reminder-scan": {"task": "calendar.scan_reminders", "schedule": 300.0},
     "resume-certificate-batches": {"task": "certificates.resume_batches", "schedule": 120.0},

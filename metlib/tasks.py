@@ -15,3 +15,9 @@ def send_email(*, email_id: int) -> bool:
 def sweep_outbox() -> int:
     """Send every pending mail that is due (the beat runs this every minute)."""
     return outbox.sweep_outbox()
+
+
+@shared_task(name="metlib.forget_sent_secrets")
+def forget_sent_secrets() -> int:
+    """Blank sent sign-in and account mails after an hour (the beat runs this hourly)."""
+    return outbox.forget_sent_secrets()

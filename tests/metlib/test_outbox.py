@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connections, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
 from metlib import outbox
@@ -370,3 +370,37 @@ def test_confirmation_mail_names_site_when_someone_signs_up(
     assert queued.to == "newcomer@example.org"
     assert "register an account on testserver." in queued.body_text
     assert len(mail.outbox) == 1
+
+
+def test_sent_account_mails_lose_their_codes_and_links_after_an_hour():
+    from metlib.tasks import forget_sent_secrets
+
+    sent_at = timezone.now()
+
+    def mail_row(key, status, **fields):
+        return Email.objects.create(
+            key=key,
+            to="nominator@library.example",
+            subject="Your sign-in code",
+            body_text="Your code is 482915.",
+            body_html="<p>Your code is <b>482915</b>.</p>",
+            status=status,
+            **fields,
+        )
+
+    code = mail_row("account:login_code:1", Email.Status.SENT, sent_at=sent_at)
+    waiting = mail_row("account:login_code:2", Email.Status.PENDING)
+    failed = mail_row("account:login_code:3", Email.Status.FAILED)
+    reminder = mail_row("reminder:event:1", Email.Status.SENT, sent_at=sent_at)
+
+    assert outbox.forget_sent_secrets(now=sent_at + dt.timedelta(minutes=59)) == 0
+    with time_machine.travel(sent_at + dt.timedelta(minutes=61)):
+        assert forget_sent_secrets.delay().get() == 1  # the hourly task, run eagerly
+        assert forget_sent_secrets.delay().get() == 0  # and again: nothing more
+    code.refresh_from_db()
+    assert (code.body_text, code.body_html) == ("", "")
+    assert code.subject == "Your sign-in code"
+    assert code.to == "nominator@library.example"
+    for kept in (waiting, failed, reminder):
+        kept.refresh_from_db()
+        assert kept.body_text == "Your code is 482915."
