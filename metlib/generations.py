@@ -25,6 +25,10 @@ from .release import release
 
 logger = logging.getLogger(__name__)
 
+# How long anything is kept at most. The token is what makes it stale; the time only bounds how
+# long a change could be missed if the cache was unreachable when it was made.
+KEEP_SECONDS = 24 * 60 * 60
+
 
 class Generation:
     """One generation token. Its cache key carries the running release
@@ -56,6 +60,19 @@ class Generation:
             cache.add(self.key, uuid.uuid4().hex, None)
             token = cache.get(self.key, "")
         return token
+
+    def read(self, keys: list[str]) -> tuple[str, dict[str, Any]]:
+        """(the token now, what the cache holds under ``keys``) in one round trip; ("", {})
+        when nothing may be kept."""
+        if not self.enabled:
+            return "", {}
+        found = cache.get_many([self.key, *keys])
+        return self.current(found), found
+
+    def keep(self, entries: dict[str, Any], *, token: str) -> None:
+        """Keep ``entries`` (each of which records ``token``); nothing without a token."""
+        if token:
+            cache.set_many(entries, KEEP_SECONDS)
 
     def _new(self) -> None:
         if not self.enabled:

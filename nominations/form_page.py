@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -34,10 +33,9 @@ from metlib.generations import Generation
 
 from .forms import NominationForm
 from .models import Call, Nomination
-from .submission import call_of, deadline_passed
+from .submission import deadline_passed
 
 BLANK_FORM = Generation("nominations:blank-form:generation")
-KEEP_SECONDS = 24 * 60 * 60
 TEMPLATE = "nominations/form.html"
 SLOTS = ("csrf", "creation", "email", "name", "person", "messages")
 
@@ -74,7 +72,6 @@ def context(*, form: NominationForm, cohort: Cohort, nomination: Nomination | No
         "form": form,
         "cohort": cohort,
         "nomination": nomination,
-        "call": call_of(cohort),
         "deadline_passed": deadline_passed(cohort=cohort),
     }
 
@@ -94,11 +91,8 @@ def _here(request: HttpRequest, slug: str) -> str:
 
 def lookup(*, request: HttpRequest, slug: str) -> tuple[str, Shell | None]:
     """(the generation now, the kept page for this call, language and zone if it is current)."""
-    if not BLANK_FORM.enabled:
-        return "", None
     key = _here(request, slug)
-    found = cache.get_many([BLANK_FORM.key, key])
-    generation = BLANK_FORM.current(found)
+    generation, found = BLANK_FORM.read([key])
     shell = found.get(key)
     return generation, shell if shell is not None and shell.generation == generation else None
 
@@ -134,8 +128,7 @@ def build(*, request: HttpRequest, cohort: Cohort, generation: str) -> Shell:
         deadline=cohort.nominations_deadline,
         parts=parts,
     )
-    if generation:
-        cache.set(_here(request, cohort.slug), shell, KEEP_SECONDS)
+    BLANK_FORM.keep({_here(request, cohort.slug): shell}, token=generation)
     return shell
 
 

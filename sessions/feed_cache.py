@@ -13,15 +13,11 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.crypto import constant_time_compare
 
 from metlib.generations import Generation
 
 FEEDS = Generation("calendar:feeds:generation")
-# Kept this long at most. The generation is what makes an answer stale; the time only bounds
-# how long a change could be missed if the cache was unreachable when it was made.
-KEEP_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -52,11 +48,8 @@ def _secret_digest(secret: str) -> str:
 
 def lookup(*, person_id: int, secret: str, language: str) -> Lookup:
     """What the cache knows of this feed, in one round trip."""
-    if not FEEDS.enabled:
-        return Lookup(generation="", answer=None)
     state_key, body_key = _state_key(person_id), _body_key(person_id, language)
-    found = cache.get_many([FEEDS.key, state_key, body_key])
-    generation = FEEDS.current(found)
+    generation, found = FEEDS.read([state_key, body_key])
     state = found.get(state_key)
     if state is None or state[0] != generation:
         return Lookup(generation=generation, answer=None)
@@ -72,8 +65,6 @@ def remember(
     *, person_id: int, secret: str, language: str, generation: str, answer: FeedAnswer
 ) -> None:
     """Keep ``answer`` for the next poll, under the generation read before it was built."""
-    if not generation:
-        return
     entries: dict[str, tuple] = {
         _state_key(person_id): (
             generation,
@@ -84,7 +75,7 @@ def remember(
     }
     if answer.body is not None:
         entries[_body_key(person_id, language)] = (answer.etag, answer.body)
-    cache.set_many(entries, KEEP_SECONDS)
+    FEEDS.keep(entries, token=generation)
 
 
 def follow_changes() -> None:
