@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "nominations",
     "sessions.apps.CalendarConfig",  # label "calendar": Django owns "sessions",
     "certificates",
+    "circle",
+    "demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

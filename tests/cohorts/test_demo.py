@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django_countries import countries
 
-from cohorts.demo import DEMO_PASSWORD, FACILITATOR_EMAIL, LIBRARIES, PEOPLE, load_demo
 from cohorts.models import Cohort, Library, Membership, Programme, Role, Theme
+from demo.people import DEMO_PASSWORD, FACILITATOR_EMAIL, LIBRARIES, PEOPLE, load_demo
 from metlib.models import User
 
 DEMO_MODELS = (Programme, Cohort, Theme, Library, User, EmailAddress, Membership)
@@ -176,7 +176,7 @@ def test_facilitator_signs_in_with_the_printed_password_and_sees_the_cohort(clie
     assert response.status_code == 302
     assert int(client.session["_auth_user_id"]) == User.objects.get(email=FACILITATOR_EMAIL).pk
 
-    response = client.get(reverse("cohorts:detail", args=["metlib-2024"]))
+    response = client.get(reverse("circle:detail", args=["metlib-2024"]))
     assert response.status_code == 200
     page = response.content.decode()
     assert "MetLib Learning Circle 2024\N{EN DASH}25" in page

@@ -16,11 +16,11 @@ from .members import viewer_for
 
 
 def roster_url(cohort):
-    return reverse("cohorts:roster", kwargs={"cohort_slug": cohort.slug})
+    return reverse("circle:roster", kwargs={"cohort_slug": cohort.slug})
 
 
 def person_url(cohort, user):
-    return reverse("cohorts:person", kwargs={"cohort_slug": cohort.slug, "user_id": user.pk})
+    return reverse("circle:person", kwargs={"cohort_slug": cohort.slug, "user_id": user.pk})
 
 
 def enrol(cohort, *, country="FI", share_email=False, **user_fields):

@@ -8,16 +8,16 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from cohorts.demo import DEMO_PASSWORD, FACILITATOR_EMAIL
 from cohorts.models import Library
-from metlib.models import Email, User
-from nominations.demo import (
+from demo.nominations import (
     NOMINATIONS,
     STATUS_OF_STAGE,
     Stage,
     candidate_token,
     creation_token,
 )
+from demo.people import DEMO_PASSWORD, FACILITATOR_EMAIL
+from metlib.models import Email, User
 from nominations.models import Call, Nomination, ProjectKind, TravelSupport
 from nominations.submission import (
     find_by_candidate_token,

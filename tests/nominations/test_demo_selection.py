@@ -8,17 +8,17 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils.html import escape
 
-from cohorts.demo import DEMO_PASSWORD, FACILITATOR_EMAIL
 from cohorts.models import Cohort, Membership, Role
-from metlib.models import Email, User
-from nominations.demo import NOMINATIONS, Stage
-from nominations.demo_selection import (
+from demo.nominations import NOMINATIONS, Stage
+from demo.people import DEMO_PASSWORD, FACILITATOR_EMAIL
+from demo.selection import (
     CRITERIA,
     PLACES,
     PUBLISHED_AT,
     WAITLIST_SIZE,
     load_selection,
 )
+from metlib.models import Email, User
 from nominations.models import (
     Criterion,
     Decision,
@@ -226,7 +226,7 @@ def test_demo_printed_participant_signs_in_and_sees_the_cohort(client):
     user = User.objects.get(email=login["email"])
     assert int(client.session["_auth_user_id"]) == user.pk
     assert Membership.objects.filter(user=user, role=Role.PARTICIPANT).exists()
-    assert client.get(reverse("cohorts:detail", args=["metlib-2024"])).status_code == 200
+    assert client.get(reverse("circle:detail", args=["metlib-2024"])).status_code == 200
 
 
 @pytest.mark.django_db

@@ -4,10 +4,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from cohorts.demo import COHORT_SLUG, THEMES
 from cohorts.models import Cohort, Membership, MentoringGroup, Role
+from demo.calendar import DEMO_VIDEO_URL, load_calendar
+from demo.people import COHORT_SLUG, THEMES
 from metlib.models import Email
-from sessions.demo import DEMO_VIDEO_URL, load_calendar
 from sessions.models import Event
 
 UTC = dt.UTC
