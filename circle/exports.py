@@ -9,15 +9,12 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from allauth.account.models import EmailAddress
-from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from cohorts.geography import geography_of
 from cohorts.models import Cohort, Membership, Role
 from metlib.spreadsheets import neutralise_formula
-from nominations.models import Nomination
+from nominations.selectors import projects_of
 from sessions.attendance import attendance_grid
 from sessions.models import Attendance
 
@@ -39,42 +36,6 @@ def _cells(values: list[Any]) -> list[str]:
     return [neutralise_formula(v) if isinstance(v, str) else str(v) for v in values]
 
 
-def accepted_nominations(*, cohort: Cohort, memberships: list[Membership]) -> dict[int, Nomination]:
-    """Each member's accepted nomination, by user id, in two queries.
-
-    Enrolment (``nominations.selection.enrol_participant``) finds the account by the
-    candidate's address, so a nomination belongs to the member one of whose addresses is its
-    candidate's. Failing that, the only accepted nomination of the member's library.
-    """
-    user_ids = [m.user_id for m in memberships]
-    owner: dict[str, int] = {}
-    for user_id, email in EmailAddress.objects.filter(user_id__in=user_ids).values_list(
-        "user_id", "email"
-    ):
-        owner.setdefault(email.lower(), user_id)
-    for m in memberships:
-        owner.setdefault(m.user.email.lower(), m.user_id)
-    library_ids = {m.library_id for m in memberships if m.library_id}
-    nominations = list(
-        Nomination.objects.annotate(email_lower=Lower("candidate_email"))
-        .filter(cohort=cohort, status=Nomination.Status.ACCEPTED)
-        .filter(Q(email_lower__in=list(owner)) | Q(library_id__in=library_ids))
-        .order_by("pk")
-    )
-    found: dict[int, Nomination] = {}
-    per_library: dict[int, list[Nomination]] = {}
-    for nomination in nominations:
-        user_id = owner.get(nomination.email_lower)
-        if user_id is not None:
-            found.setdefault(user_id, nomination)
-        per_library.setdefault(nomination.library_id, []).append(nomination)
-    for m in memberships:
-        candidates = per_library.get(m.library_id, []) if m.library_id else []
-        if m.user_id not in found and len(candidates) == 1:
-            found[m.user_id] = candidates[0]
-    return found
-
-
 def roster_rows(*, cohort: Cohort) -> Iterator[list[str]]:
     """The header, then one row per membership: participants first, then the other roles."""
     memberships = sorted(
@@ -85,8 +46,8 @@ def roster_rows(*, cohort: Cohort) -> Iterator[list[str]]:
             m.pk,
         ),
     )
-    projects = accepted_nominations(
-        cohort=cohort, memberships=[m for m in memberships if m.role == Role.PARTICIPANT]
+    projects = projects_of(
+        cohort=cohort, user_ids=[m.user_id for m in memberships if m.role == Role.PARTICIPANT]
     )
     yield list(ROSTER_HEADER)
     for m in memberships:

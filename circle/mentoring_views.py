@@ -6,8 +6,7 @@ Thin: read, call :mod:`cohorts.mentoring`, render.
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from cohorts import mentoring
 from cohorts.models import Membership, MentoringGroup, Role
 from cohorts.permissions import Perm, cohort_perm_required, cohort_roles
 from metlib.models import User
-from nominations.models import Nomination
+from nominations.selectors import projects_of
 from sessions.models import Event
 
 
@@ -124,33 +123,6 @@ def manage(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _projects(cohort, memberships: list[Membership]) -> dict[int, Nomination]:
-    """Each member's accepted nomination: by candidate email = account email (reliable);
-    failing that, the only accepted nomination of the member's library (else none)."""
-    emails = {m.user.email.lower(): m.user_id for m in memberships}
-    library_ids = {m.library_id for m in memberships if m.library_id}
-    nominations = list(
-        Nomination.objects.annotate(email_lower=Lower("candidate_email"))
-        .filter(cohort=cohort, status=Nomination.Status.ACCEPTED)
-        .filter(Q(email_lower__in=list(emails)) | Q(library_id__in=library_ids))
-        .order_by("pk")
-    )
-    found: dict[int, Nomination] = {}
-    per_library: dict[int, list[Nomination]] = {}
-    for nomination in nominations:
-        user_id = emails.get(nomination.email_lower)
-        if user_id is not None:
-            found.setdefault(user_id, nomination)
-        per_library.setdefault(nomination.library_id, []).append(nomination)
-    for membership in memberships:
-        if membership.user_id in found or not membership.library_id:
-            continue
-        candidates = per_library.get(membership.library_id, [])
-        if len(candidates) == 1:
-            found[membership.user_id] = candidates[0]
-    return found
-
-
 @cohort_perm_required(Perm.VIEW_COHORT)
 def mine(request: HttpRequest) -> HttpResponse:
     """A mentor's group(s): members with library and project, and the group's sessions."""
@@ -169,7 +141,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         .order_by("user_id")
     )
     membership_of = {m.user_id: m for m in memberships}
-    projects = _projects(cohort, memberships)
+    projects = projects_of(cohort=cohort, user_ids=[m.user_id for m in memberships])
     events: dict[int, list[Event]] = {}
     for event in Event.objects.filter(mentoring_group__in=groups).order_by("starts_at", "pk"):
         events.setdefault(event.mentoring_group_id, []).append(event)

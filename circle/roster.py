@@ -1,22 +1,20 @@
 """Reads for a cohort's roster: who is in it, where from, with which project, and what of them
 each viewer may see.
 
-A participant's project comes from their accepted nomination: ``enrol_participant`` finds or
-makes the account by the nomination's candidate address, so the link is that address (the
-account's own or any address allauth knows for it) within the same cohort.
+A participant's project is the nomination that enrolled them (``Nomination.participant``,
+read by :func:`nominations.selectors.projects_of`, as every other page does).
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from allauth.account.models import EmailAddress
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort, Library, Membership, Role
 from cohorts.permissions import Perm, has_cohort_perm
 from nominations.models import Nomination
+from nominations.selectors import projects_of
 
 # Participants first: they are who the roster is for; then who guides and who runs the year.
 ROLE_ORDER = (Role.PARTICIPANT, Role.MENTOR, Role.ADVISOR, Role.FACILITATOR)
@@ -72,25 +70,6 @@ def may_see_emails(*, viewer: Any, cohort: Cohort) -> bool:
     return has_cohort_perm(user=viewer, cohort=cohort, perm=Perm.MANAGE_COHORT)
 
 
-def project_nominations(*, cohort: Cohort, users: list[Any]) -> dict[int, Nomination]:
-    """The accepted nomination of each of ``users`` in ``cohort``, by user id (two queries)."""
-    if not users:
-        return {}
-    addresses: dict[str, int] = {user.email.lower(): user.pk for user in users}
-    for user_id, email in EmailAddress.objects.filter(user__in=users).values_list(
-        "user_id", "email"
-    ):
-        addresses.setdefault(email.lower(), user_id)
-    nominations = (
-        Nomination.objects.filter(cohort=cohort, status=Nomination.Status.ACCEPTED)
-        .annotate(candidate_address=Lower("candidate_email"))
-        .filter(candidate_address__in=list(addresses))
-        .select_related("library")
-        .order_by("pk")
-    )
-    return {addresses[n.candidate_address]: n for n in nominations}
-
-
 def roster_entries(
     *, cohort: Cohort, viewer: Any, user_id: int | None = None
 ) -> dict[int, RosterEntry]:
@@ -103,7 +82,7 @@ def roster_entries(
         entry = entries.setdefault(membership.user_id, RosterEntry(user=membership.user))
         entry.roles.append(membership.role)
         entry.library = entry.library or membership.library
-    projects = project_nominations(cohort=cohort, users=[e.user for e in entries.values()])
+    projects = projects_of(cohort=cohort, user_ids=list(entries))
     all_emails = may_see_emails(viewer=viewer, cohort=cohort)
     for pk, entry in entries.items():
         entry.roles.sort(key=lambda role: ROLE_ORDER.index(Role(role)))

@@ -87,7 +87,7 @@ def build_year(*, nominations: int, participants: int, cohort=None) -> Year:
     for i in range(participants):
         library = LibraryFactory(country=COUNTRIES[i % len(COUNTRIES)])
         user = UserFactory(display_name=f"Participant {i:03d}")
-        MembershipFactory(user=user, cohort=cohort, library=library)
+        membership = MembershipFactory(user=user, cohort=cohort, library=library)
         year.participants.append(user)
         if i % 2 == 0:
             NominationFactory(
@@ -96,6 +96,7 @@ def build_year(*, nominations: int, participants: int, cohort=None) -> Year:
                 status="accepted",
                 candidate_email=user.email,
                 project_title=f"Project of participant {i}",
+                participant=membership,
             )
     year.mentor = UserFactory(display_name="Mo Mentor")
     MembershipFactory(user=year.mentor, cohort=cohort, role=Role.MENTOR)

@@ -155,13 +155,16 @@ def test_mentor_page_shows_members_projects_and_sessions(client, cohort, make_me
     (mentor,) = add_mentors(cohort, make_member, 1)
     library = LibraryFactory(name="Oodi", city="Helsinki", country="FI")
     member = UserFactory(email="aino@oodi.example")
-    MembershipFactory(user=member, cohort=cohort, role=Role.PARTICIPANT, library=library)
+    membership = MembershipFactory(
+        user=member, cohort=cohort, role=Role.PARTICIPANT, library=library
+    )
     NominationFactory(
         cohort=cohort,
         library=library,
         candidate_email="Aino@Oodi.example",
         status="accepted",
         project_title="A library on the harbour",
+        participant=membership,
     )
     group = MentoringGroup.objects.create(cohort=cohort, name="Harbour", mentor=mentor)
     group.members.set([member])
@@ -190,6 +193,7 @@ def _setup_groups(cohort, facilitator, make_member, participants):
             candidate_email=user.email,
             status="accepted",
             themes=[],
+            participant=membership,
         )
     for group in MentoringGroup.objects.filter(cohort=cohort):
         EventFactory(cohort=cohort, mentoring_group=group, kind="mentoring")
