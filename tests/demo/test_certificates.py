@@ -1,15 +1,14 @@
 """The demo's certificates: a year of attendance, someone below the threshold, confirmed
 names and issued PDFs, the same rows after a second load."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from certificates.eligibility import eligibility_for_cohort
 from certificates.models import Certificate, PrintedName
 from cohorts.models import Cohort
 from sessions.models import Attendance
+
+from .loading import load_demo_command as _load_demo_command
 
 MODELS = (Attendance, Certificate, PrintedName)
 
@@ -20,13 +19,12 @@ def _rows():
 
 @pytest.mark.django_db
 def test_load_demo_issues_certificates_and_keeps_the_same_rows_twice():
-    out = StringIO()
-    call_command("load_demo", stdout=out)
+    output = _load_demo_command()
     first = _rows()
-    call_command("load_demo", stdout=StringIO())
+    _load_demo_command()
 
     assert _rows() == first
-    assert "Certificates: 270 attendance marks, 16 eligible, 15 issued" in out.getvalue()
+    assert "Certificates: 270 attendance marks, 16 eligible, 15 issued" in output
     cohort = Cohort.objects.get(slug="metlib-2024")
     rows = eligibility_for_cohort(cohort=cohort)
     below = [row for row in rows if not row.eligible]

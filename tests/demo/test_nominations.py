@@ -1,11 +1,9 @@
 import datetime as dt
-from io import StringIO
 
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
 from django.core import mail
-from django.core.management import call_command
 from django.urls import reverse
 
 from cohorts.models import Library
@@ -25,15 +23,11 @@ from nominations.submission import (
     missing_for_submission,
 )
 
+from .loading import load_demo_command as _load_demo_command
+
 Status = Nomination.Status
 NominationTheme = Nomination.themes.through
 TOLD_STATUSES = {Status.ACCEPTED, Status.WAITLISTED, Status.DECLINED}
-
-
-def _load_demo_command():
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
 
 
 def _rows():

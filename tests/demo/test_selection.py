@@ -1,10 +1,8 @@
 import re
-from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -31,6 +29,8 @@ from nominations.models import (
 )
 from nominations.review import cohort_advisors
 
+from .loading import load_demo_command as _load_demo_command
+
 Status = Nomination.Status
 Outcome = Decision.Outcome
 SELECTION_MODELS = (
@@ -48,12 +48,6 @@ SELECTION_MODELS = (
 PARTICIPANT_LINE = re.compile(
     r"^A participant: .+ signs in as (?P<email>\S+) with the same password$"
 )
-
-
-def _load_demo_command():
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
 
 
 def _rows():

@@ -1,8 +1,6 @@
 import datetime as dt
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from cohorts.models import Cohort, Membership, MentoringGroup, Role
 from demo.calendar import DEMO_VIDEO_URL, load_calendar
@@ -10,13 +8,9 @@ from demo.people import COHORT_SLUG, THEMES
 from metlib.models import Email
 from sessions.models import Event
 
+from .loading import load_demo_command as _load_demo_command
+
 UTC = dt.UTC
-
-
-def _load_demo_command():
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
 
 
 def _rows():
