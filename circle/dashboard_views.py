@@ -5,7 +5,6 @@ Thin: read :mod:`circle.dashboard`, render; the retry calls the outbox.
 """
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cohorts.models import Cohort
 from cohorts.permissions import Perm, cohort_perm_required
+from metlib.generations import Generation
 from metlib.outbox import retry_failed_email
 from metlib.spreadsheets import csv_download
 
@@ -46,8 +46,8 @@ def _facilitator_links(slug: str) -> list[tuple[str, str]]:
     ]
 
 
-def _generation_key(cohort_pk: int) -> str:
-    return f"cohort-dashboard-generation:{cohort_pk}"
+def _generation(cohort_pk: int) -> Generation:
+    return Generation(f"circle:dashboard:generation:{cohort_pk}")
 
 
 def _cache_key(cohort_pk: int) -> str:
@@ -55,15 +55,13 @@ def _cache_key(cohort_pk: int) -> str:
     # facilitator of a cohort sees the same figures.
     language = get_language()
     zone = timezone.get_current_timezone_name()
-    return f"cohort-dashboard:{cohort_pk}:{language}:{zone}"
+    return f"circle:dashboard:{cohort_pk}:{language}:{zone}"
 
 
 def forget_dashboard(*, cohort_pk: int) -> None:
     """Make the next visit count afresh, in every language and zone (after an action taken
     from the dashboard): each cached body remembers the generation it was counted in."""
-    key = _generation_key(cohort_pk)
-    cache.add(key, 0, timeout=None)
-    cache.incr(key)
+    _generation(cohort_pk).move()
 
 
 def _body(request: HttpRequest, cohort: Cohort, *, refresh: bool) -> str:
@@ -74,11 +72,10 @@ def _body(request: HttpRequest, cohort: Cohort, *, refresh: bool) -> str:
     forms carry a placeholder for the CSRF field, filled in for each request, so no token is
     ever cached.
     """
-    key, generation_key = _cache_key(cohort.pk), _generation_key(cohort.pk)
-    found = cache.get_many([key, generation_key])  # one round trip
-    generation = found.get(generation_key, 0)
+    key, generation = _cache_key(cohort.pk), _generation(cohort.pk)
+    token, found = generation.read([key])  # one round trip
     cached = found.get(key)
-    if not refresh and cached is not None and cached[0] == generation:
+    if not refresh and token and cached is not None and cached[0] == token:
         body = cached[1]
     else:
         now = timezone.now()
@@ -91,7 +88,7 @@ def _body(request: HttpRequest, cohort: Cohort, *, refresh: bool) -> str:
                 "csrf_field": mark_safe(CSRF_MARK),  # noqa: S308 - a constant
             },
         )
-        cache.set(key, (generation, body), CACHE_SECONDS)
+        generation.keep({key: (token, body)}, token=token, seconds=CACHE_SECONDS)
     return body.replace(CSRF_MARK, str(csrf_input(request)))
 
 
