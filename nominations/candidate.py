@@ -157,7 +157,11 @@ def issue_link(*, nomination: Nomination, at: datetime | None = None) -> Candida
 
     Raises :class:`RequestRefused` when a limit is reached; nothing is written then.
     """
-    now = at or timezone.now()
+    with transaction.atomic():
+        return _issue_link(nomination=nomination, now=at or timezone.now())
+
+
+def _issue_link(*, nomination: Nomination, now: datetime) -> CandidateLink:
     # Lock the nominator's account, so two requests at once cannot both pass the daily limit.
     get_user_model().objects.select_for_update().filter(pk=nomination.nominator_id).first()
     refusal = request_refusal(nomination=nomination, at=now)

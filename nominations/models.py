@@ -216,6 +216,17 @@ class Nomination(models.Model):
             and self.candidate_declined_at is None
         )
 
+    @property
+    def candidate_correction(self) -> str:
+        """What the candidate asked to have corrected through their current link; "" if
+        nothing (one query: for a page about one nomination)."""
+        link = (
+            self.candidate_links.exclude(state=CandidateLink.State.SUPERSEDED)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        return link.correction if link and link.state == CandidateLink.State.CORRECTION else ""
+
     @staticmethod
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()

@@ -226,6 +226,11 @@ def test_correction_tells_the_nominator_what_to_correct(client, submitted, run_m
     assert link.state == CandidateLink.State.CORRECTION
     assert link.correction == text
 
+    client.force_login(submitted.nominator)
+    page = client.get(reverse("nominations:detail", args=[submitted.pk])).content.decode()
+    assert "The candidate asks for a correction" in page
+    assert "&lt;not 10&gt;" in page
+
 
 @pytest.mark.parametrize(
     ("text", "error"),
