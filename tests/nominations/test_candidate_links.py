@@ -421,3 +421,17 @@ def test_late_admission_tells_the_nominator_once_when_let_in_twice(
     assert "Their mail server was down." not in told.body_text  # the note is the facilitators'
     assert len(sent_to(NOMINATOR)) == 1
     assert mail.outbox[0].alternatives
+
+
+def test_pipeline_shows_declined_not_awaiting_when_candidate_declined(client, cohort, submitted):
+    client.post(links_to(CANDIDATE)[0], {"answer": "decline"})
+    facilitator = UserFactory()
+    MembershipFactory(user=facilitator, cohort=cohort, role=Role.FACILITATOR)
+    client.force_login(facilitator)
+    listing = client.get(reverse("nominations:pipeline", args=[cohort.slug])).content.decode()
+    assert "declined by the candidate" in listing
+    assert "awaiting the candidate" not in listing
+    detail = client.get(
+        reverse("nominations:pipeline_detail", args=[cohort.slug, submitted.pk])
+    ).content.decode()
+    assert "declined by the candidate" in detail
