@@ -24,6 +24,12 @@ class CandidateAnswerForm(forms.Form):
     # The fingerprint of the nomination as the page showed it (candidate.fingerprint).
     seen = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # No maxlength in the page: a browser would cut a long paste without a word; the
+        # server refuses it instead and says by how much it is over.
+        self.fields["correction"].widget.attrs.pop("maxlength", None)
+
     def clean(self) -> dict:
         data = super().clean()
         # A POST without a choice is the confirmation form's (as sent before there were three).

@@ -107,6 +107,7 @@ def test_open_link_shows_the_nomination_and_three_answers_when_unanswered(client
     assert "Ten new branches" in page
     for answer in ("confirm", "correct", "decline"):
         assert f'name="answer" value="{answer}"' in page
+    assert "maxlength" not in page  # a long paste is refused with a message, not cut
     assert f"mailto:{CONTACT}" in page
 
 
