@@ -436,3 +436,6 @@ def test_pipeline_shows_declined_not_awaiting_when_candidate_declined(client, co
         reverse("nominations:pipeline_detail", args=[cohort.slug, submitted.pk])
     ).content.decode()
     assert "declined by the candidate" in detail
+    assert "Confirmation requests to the candidate" in detail
+    assert f"Sent to {CANDIDATE}" in detail
+    assert "Declined by the candidate" in detail
