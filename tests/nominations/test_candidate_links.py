@@ -439,3 +439,15 @@ def test_pipeline_shows_declined_not_awaiting_when_candidate_declined(client, co
     assert "Confirmation requests to the candidate" in detail
     assert f"Sent to {CANDIDATE}" in detail
     assert "Declined by the candidate" in detail
+
+
+def test_link_from_before_the_migration_asks_again_only_for_a_new_address(
+    client, cohort, library, submitted, run_mail
+):
+    # Links moved over by migration 0004 do not know what the candidate confirmed.
+    client.post(links_to(CANDIDATE)[0], {"answer": "confirm", "agree": "on"})
+    CandidateLink.objects.update(contents="")
+    edit(client, cohort, library, submitted, run_mail, motivation="Changed after migrating.")
+    assert len(links_to(CANDIDATE)) == 1
+    edit(client, cohort, library, submitted, run_mail, candidate_email="new@library.example")
+    assert len(links_to("new@library.example")) == 1
