@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from cohorts.models import Cohort, Library
 from cohorts.permissions import Perm, has_cohort_perm
 from metlib.outbox import queue_templated_email
+from metlib.verified import verified_address
 
 from .models import Call, Nomination
 
@@ -190,6 +191,10 @@ def submit_nomination(*, nomination: Nomination, by, at: datetime | None = None)
             locked.save(
                 update_fields=["status", "submitted_at", "candidate_token_hash", "updated_at"]
             )
+            if locked.library is not None and not locked.library.listed:
+                # A library typed into the draft joins the list once it has a nomination.
+                locked.library.listed = True
+                locked.library.save(update_fields=["listed", "updated_at"])
             _queue_submission_mails(nomination=locked, candidate_token=token)
     nomination.refresh_from_db()
     return nomination
@@ -207,7 +212,8 @@ def _queue_submission_mails(*, nomination: Nomination, candidate_token: str) -> 
     context = _summary_context(nomination)
     queue_templated_email(
         key=f"nomination:{nomination.pk}:receipt",
-        to=nomination.nominator_email or nomination.nominator.email,
+        # Only to an address the nominator has verified: the form's contact field is free text.
+        to=verified_address(nomination.nominator, nomination.nominator_email),
         template="nomination-receipt",
         context={
             **context,

@@ -14,6 +14,7 @@ from cohorts.models import Cohort
 from metlib.verified import verified_email_required
 
 from . import drafts, form_page, submission
+from .colleagues import standing_with_call
 from .form_page import TEMPLATE
 from .forms import NominationForm
 from .models import Nomination
@@ -32,6 +33,9 @@ def call_page(request: HttpRequest, cohort_slug: str) -> HttpResponse:
             "themes": list(cohort.themes.all()),
             "not_open_yet": submission.call_not_open_yet(cohort=cohort),
             "closed": submission.deadline_passed(cohort=cohort),
+            "standing": standing_with_call(user=request.user, cohort=cohort)
+            if request.user.is_authenticated
+            else None,
         },
     )
 
@@ -71,7 +75,13 @@ def _form_page(
 @require_http_methods(["GET", "POST"])
 def nominate(request: HttpRequest, cohort_slug: str) -> HttpResponse:
     """Start a nomination for a cohort whose call is open."""
-    kept = form_page.applies(request)
+    if request.method == "GET" and "new" not in request.GET:
+        # A returning nominator comes back to what they started, not to a blank form.
+        started = drafts.started_for(user=request.user, cohort_slug=cohort_slug)
+        if started is not None:
+            messages.info(request, _("Here is the nomination you started for this call."))
+            return redirect("nominations:edit", pk=started.pk)
+    kept = form_page.applies(request) or request.GET.keys() == {"new"}
     if kept:
         # The blank form, kept rendered while nothing it shows has changed: no query for it.
         generation, shell = form_page.lookup(request=request, slug=cohort_slug)
