@@ -170,6 +170,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # How many nominations one account may start for one call (the form cannot mail strangers in
 # bulk); a library that needs more writes to the call's contact.
 NOMINATIONS_PER_ACCOUNT = envint("NOMINATIONS_PER_ACCOUNT", 5)
+# Our page for a form sent without a valid token: says why and keeps what was typed.
+CSRF_FAILURE_VIEW = "metlib.csrf_views.csrf_failure"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 

@@ -12,7 +12,7 @@ from django_countries.fields import LazyTypedChoiceField
 
 from cohorts import geography
 from cohorts.models import Cohort, Library
-from metlib.widgets import FastSelect
+from metlib.widgets import FastSelect, PlainTextarea
 
 from .models import Nomination, ProjectKind, TravelSupport
 from .pipeline import PipelineFilters
@@ -161,10 +161,10 @@ class NominationForm(forms.ModelForm):
         field_classes = {"themes": ThemeChoiceField}
         widgets = {
             "themes": forms.CheckboxSelectMultiple,
-            "candidate_bio": forms.Textarea(attrs={"rows": 5}),
-            "motivation": forms.Textarea(attrs={"rows": 8}),
-            "project_description": forms.Textarea(attrs={"rows": 8}),
-            "stipend_reason": forms.Textarea(attrs={"rows": 3}),
+            "candidate_bio": PlainTextarea(attrs={"rows": 5}),
+            "motivation": PlainTextarea(attrs={"rows": 8}),
+            "project_description": PlainTextarea(attrs={"rows": 8}),
+            "stipend_reason": PlainTextarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, cohort: Cohort, submitting: bool = False, **kwargs) -> None:
@@ -286,7 +286,9 @@ def _set_limits(fields: dict[str, forms.Field]) -> None:
         # One limit, said once: drop the model's own length check before adding ours.
         field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
         field.validators.append(MaxLengthValidator(limit))
-        field.widget.attrs.update({"maxlength": str(limit), "data-counter": str(limit)})
+        # No maxlength: a browser would cut a long paste silently; the server refuses it with
+        # a message instead, and keeps the text for the person to shorten.
+        field.widget.attrs.update({"data-counter": str(limit)})
         field.help_text = lazy(_help_with_limit, str)(field.help_text, limit)
 
 

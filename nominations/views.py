@@ -4,13 +4,15 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cohorts.models import Cohort
+from metlib import kept_post
+from metlib.kept_post import keep_post_when_signed_out
 from metlib.verified import verified_email_required
 
 from . import drafts, form_page, submission
@@ -61,6 +63,16 @@ def _after_save(request: HttpRequest, outcome: drafts.Outcome, cohort: Cohort) -
     return _form_page(request, outcome.form, cohort, outcome.nomination)
 
 
+def _typed_again(
+    request: HttpRequest, typed: QueryDict, cohort: Cohort, nomination: Nomination | None
+) -> HttpResponse:
+    """The form as it was when the session ended, unsaved, for the person to save now."""
+    form = NominationForm(typed, instance=nomination, cohort=cohort)
+    form.is_valid()
+    messages.info(request, _("Here is what you typed before signing in. Save it now."))
+    return _form_page(request, form, cohort, nomination)
+
+
 def _form_page(
     request: HttpRequest, form: NominationForm, cohort: Cohort, nomination: Nomination | None
 ) -> HttpResponse:
@@ -71,10 +83,15 @@ def _form_page(
     )
 
 
+@keep_post_when_signed_out
 @verified_email_required
 @require_http_methods(["GET", "POST"])
 def nominate(request: HttpRequest, cohort_slug: str) -> HttpResponse:
     """Start a nomination for a cohort whose call is open."""
+    typed = kept_post.take(request) if request.method == "GET" else None
+    if typed is not None:
+        cohort = get_object_or_404(Cohort.objects.select_related("call"), slug=cohort_slug)
+        return _typed_again(request, typed, cohort, None)
     if request.method == "GET" and "new" not in request.GET:
         # A returning nominator comes back to what they started, not to a blank form.
         started = drafts.started_for(user=request.user, cohort_slug=cohort_slug)
@@ -118,6 +135,7 @@ def nominate(request: HttpRequest, cohort_slug: str) -> HttpResponse:
     return _form_page(request, form, cohort, None)
 
 
+@keep_post_when_signed_out
 @verified_email_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -139,6 +157,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             data=request.POST, user=request.user, cohort=cohort, nomination=nomination
         )
         return _after_save(request, outcome, cohort)
+    typed = kept_post.take(request)
+    if typed is not None:
+        return _typed_again(request, typed, cohort, nomination)
     return _form_page(
         request, NominationForm(instance=nomination, cohort=cohort), cohort, nomination
     )
