@@ -51,7 +51,7 @@ def may_see_history(*, viewer: Any, person: Any) -> bool:
 
 def search_libraries(*, query: str = "") -> QuerySet[Library]:
     """Libraries whose name, city or country matches ``query``, with their counts."""
-    libraries = Library.objects.all()
+    libraries = Library.objects.filter(listed=True)
     query = query.strip()
     if query:
         codes = [code for code, name in countries if query.lower() in str(name).lower()]

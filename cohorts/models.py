@@ -177,6 +177,9 @@ class Library(models.Model):
         help_text=_("The number of people in the urban area the library serves."),
     )
     website = models.URLField(_("website"), blank=True)
+    # A library a nominator types into a draft stays out of the list every nominator chooses
+    # from until a nomination for it is submitted (nominations.submission lists it then).
+    listed = models.BooleanField(_("listed in the directory"), default=True)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 

@@ -167,12 +167,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# How many nominations one account may start for one call (the form cannot mail strangers in
+# bulk); a library that needs more writes to the call's contact.
+NOMINATIONS_PER_ACCOUNT = envint("NOMINATIONS_PER_ACCOUNT", 5)
+# Our page for a form sent without a valid token: says why and keeps what was typed.
+CSRF_FAILURE_VIEW = "metlib.csrf_views.csrf_failure"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
 ACCOUNT_ADAPTER = "metlib.accounts.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
-# A password is optional: nominators who come once a year sign in with an emailed code.
+# A password is optional (no star): nominators who come once a year sign in with an emailed
+# code; the sign-up page (templates/account/signup.html) keeps the password folded away.
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True

@@ -12,10 +12,12 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cohorts.models import Cohort, Library
 
@@ -36,6 +38,37 @@ def not_saved_yet() -> str:
     return _("Your changes are not saved yet: correct the marked fields.")
 
 
+def started_for(*, user: Any, cohort_slug: str) -> Nomination | None:
+    """The nomination ``user`` last worked on for the cohort that they can still change."""
+    return (
+        Nomination.objects.filter(
+            nominator=user,
+            cohort__slug=cohort_slug,
+            status__in=(Nomination.Status.DRAFT, Nomination.Status.SUBMITTED),
+        )
+        .order_by("-updated_at")
+        .only("pk")
+        .first()
+    )
+
+
+def new_nomination_refused(*, user: Any, cohort: Cohort) -> str:
+    """Why ``user`` may not start another nomination for ``cohort`` (empty when they may): an
+    account starts at most ``NOMINATIONS_PER_ACCOUNT`` per call, so the form cannot be used to
+    send confirmation requests to strangers in bulk."""
+    limit = settings.NOMINATIONS_PER_ACCOUNT
+    started = Nomination.objects.filter(nominator=user, cohort=cohort).count()
+    if started < limit:
+        return ""
+    return ngettext(
+        "You have already started %(count)d nomination for this call, the most one account "
+        "may. Write to the call's contact if your library needs another.",
+        "You have already started %(count)d nominations for this call, the most one account "
+        "may. Write to the call's contact if your library needs more.",
+        limit,
+    ) % {"count": limit}
+
+
 def typed_library(form: NominationForm) -> Library | None:
     """The library the nomination is for: the one chosen, or the one typed in (found or added
     to the directory), or None when neither is given or what was typed is malformed."""
@@ -50,7 +83,7 @@ def typed_library(form: NominationForm) -> Library | None:
             name=data["new_library_name"].strip(),
             city=data["new_library_city"].strip(),
             country=data["new_library_country"],
-            defaults={"city_population": data["new_library_population"]},
+            defaults={"city_population": data["new_library_population"], "listed": False},
         )
     elif (
         library is not None
@@ -153,6 +186,11 @@ def save_and_maybe_submit(
     """
     if nomination.pk and nomination.status != Nomination.Status.DRAFT:
         return change_submitted(data=data, user=user, cohort=cohort, nomination=nomination)
+    refusal = new_nomination_refused(user=user, cohort=cohort) if nomination.pk is None else ""
+    if refusal:  # nothing is saved; the page shows everything typed with the reason
+        form = NominationForm(data, instance=nomination, cohort=cohort)
+        form.is_valid()
+        return Outcome(form, None, done=False).tell(messages.ERROR, refusal)
     submitting = "submit" in data
     form = NominationForm(data, instance=nomination, cohort=cohort, submitting=submitting)
     draft_form = form

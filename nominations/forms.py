@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.db.models import Q
 from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -11,11 +12,11 @@ from django_countries.fields import LazyTypedChoiceField
 
 from cohorts import geography
 from cohorts.models import Cohort, Library
-from metlib.widgets import FastSelect
+from metlib.widgets import FastSelect, PlainTextarea
 
 from .models import Nomination, ProjectKind, TravelSupport
 from .pipeline import PipelineFilters
-from .submission import COMMITMENTS, REQUIRED_FOR_SUBMISSION
+from .submission import COMMITMENTS, REQUIRED_FOR_SUBMISSION, call_of, library_eligibility
 
 # Longest text accepted per field; shown beside the field and enforced here.
 TEXT_LIMITS = {
@@ -99,7 +100,7 @@ class NominationForm(forms.ModelForm):
     # rejects a value, so a mangled token cannot block the draft.
     creation_token = forms.Field(widget=forms.HiddenInput, required=False)
     library = LibraryChoiceField(
-        queryset=Library.objects.order_by("country", "city", "name"),
+        queryset=Library.objects.filter(listed=True).order_by("country", "city", "name"),
         required=False,
         label=_("Choose your library"),
         empty_label=_("My library is not in the list"),
@@ -160,10 +161,10 @@ class NominationForm(forms.ModelForm):
         field_classes = {"themes": ThemeChoiceField}
         widgets = {
             "themes": forms.CheckboxSelectMultiple,
-            "candidate_bio": forms.Textarea(attrs={"rows": 5}),
-            "motivation": forms.Textarea(attrs={"rows": 8}),
-            "project_description": forms.Textarea(attrs={"rows": 8}),
-            "stipend_reason": forms.Textarea(attrs={"rows": 3}),
+            "candidate_bio": PlainTextarea(attrs={"rows": 5}),
+            "motivation": PlainTextarea(attrs={"rows": 8}),
+            "project_description": PlainTextarea(attrs={"rows": 8}),
+            "stipend_reason": PlainTextarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, cohort: Cohort, submitting: bool = False, **kwargs) -> None:
@@ -176,6 +177,10 @@ class NominationForm(forms.ModelForm):
             *self.fields["project_kind"].choices[1:],
         ]
         if self.instance.pk:
+            if self.instance.library_id:  # a library typed into this draft is not listed yet
+                self.fields["library"].queryset = Library.objects.filter(
+                    Q(listed=True) | Q(pk=self.instance.library_id)
+                ).order_by("country", "city", "name")
             self.fields["library"].initial = self.instance.library_id
             self.fields["library"].known = self.instance.library
             self.fields["themes"].known = list(self.instance.themes.all())
@@ -202,11 +207,26 @@ class NominationForm(forms.ModelForm):
                 name = f"new_library_{part}"
                 if data.get(name) in (None, "") and name not in self.errors:
                     self.add_error(name, _("Needed to add your library."))
+        self._check_typed_population(data)
         if data.get("stipend_conditional") is None:
             data["stipend_conditional"] = None
         if self.submitting:
             self._require_everything(data)
         return data
+
+    def _check_typed_population(self, data: dict) -> None:
+        """The call's population rule, applied when a library is typed, not only at Submit."""
+        population = data.get("new_library_population")
+        if population is None or "new_library_population" in self.errors:
+            return
+        chosen = data.get("library")
+        if chosen is not None and chosen.city_population is not None:
+            return  # the population typed is not the one that counts
+        name = chosen.name if chosen else (data.get("new_library_name") or "").strip()
+        typed = Library(name=name or _("The library"), city_population=population)
+        problem = library_eligibility(library=typed, call=call_of(self.cohort))
+        if problem:
+            self.add_error("new_library_population", problem)
 
     def _keep_omitted(self, data: dict) -> None:
         """A field left out of the POST altogether keeps what the nomination holds.
@@ -266,7 +286,9 @@ def _set_limits(fields: dict[str, forms.Field]) -> None:
         # One limit, said once: drop the model's own length check before adding ours.
         field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
         field.validators.append(MaxLengthValidator(limit))
-        field.widget.attrs.update({"maxlength": str(limit), "data-counter": str(limit)})
+        # No maxlength: a browser would cut a long paste silently; the server refuses it with
+        # a message instead, and keeps the text for the person to shorten.
+        field.widget.attrs.update({"data-counter": str(limit)})
         field.help_text = lazy(_help_with_limit, str)(field.help_text, limit)
 
 

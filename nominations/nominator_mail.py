@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from metlib.models import Email
 from metlib.outbox import queue_templated_email
+from metlib.verified import verified_address
 
 from .models import CandidateLink, Nomination
 
@@ -24,9 +25,9 @@ TEMPLATE_OF_ANSWER = {
 
 
 def nominator_address(nomination: Nomination) -> str:
-    """The nominator's account address: verified (their pages require it), unlike the contact
-    address typed in the form."""
-    return nomination.nominator.email
+    """Where the nominator is written to: an address they have verified, as for the receipt
+    and the results (the form's contact address only when it is one of them)."""
+    return verified_address(nomination.nominator, nomination.nominator_email)
 
 
 def _queue(*, key: str, nomination: Nomination, template: str, context: dict) -> Email:

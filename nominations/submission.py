@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from cohorts.models import Cohort, Library
 from cohorts.permissions import Perm, has_cohort_perm
 from metlib.outbox import queue_templated_email
+from metlib.verified import verified_address
 
 from . import candidate, nominator_mail
 from .models import Call, Nomination
@@ -187,6 +188,10 @@ def submit_nomination(*, nomination: Nomination, by, at: datetime | None = None)
                 locked.status = Status.SUBMITTED
                 locked.submitted_at = at or timezone.now()
                 locked.save(update_fields=["status", "submitted_at", "updated_at"])
+                if locked.library is not None and not locked.library.listed:
+                    # A library typed into the draft joins the list once it has a nomination.
+                    locked.library.listed = True
+                    locked.library.save(update_fields=["listed", "updated_at"])
                 candidate.issue_link(nomination=locked, at=at)
                 _queue_receipt(nomination=locked)
             else:
@@ -209,7 +214,8 @@ def _summary_context(nomination: Nomination) -> dict:
 def _queue_receipt(*, nomination: Nomination) -> None:
     queue_templated_email(
         key=f"nomination:{nomination.pk}:receipt",
-        to=nomination.nominator_email or nomination.nominator.email,
+        # Only to an address the nominator has verified: the form's contact field is free text.
+        to=verified_address(nomination.nominator, nomination.nominator_email),
         template="nomination-receipt",
         context={
             **_summary_context(nomination),

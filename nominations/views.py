@@ -4,17 +4,20 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cohorts.models import Cohort
+from metlib import kept_post
+from metlib.kept_post import keep_post_when_signed_out
 from metlib.verified import verified_email_required
 
 from . import candidate, drafts, form_page, submission
 from .candidate_forms import CandidateAnswerForm
+from .colleagues import standing_with_call
 from .form_page import TEMPLATE
 from .forms import NominationForm
 from .models import Nomination
@@ -33,6 +36,9 @@ def call_page(request: HttpRequest, cohort_slug: str) -> HttpResponse:
             "themes": list(cohort.themes.all()),
             "not_open_yet": submission.call_not_open_yet(cohort=cohort),
             "closed": submission.deadline_passed(cohort=cohort),
+            "standing": standing_with_call(user=request.user, cohort=cohort)
+            if request.user.is_authenticated
+            else None,
         },
     )
 
@@ -58,6 +64,16 @@ def _after_save(request: HttpRequest, outcome: drafts.Outcome, cohort: Cohort) -
     return _form_page(request, outcome.form, cohort, outcome.nomination)
 
 
+def _typed_again(
+    request: HttpRequest, typed: QueryDict, cohort: Cohort, nomination: Nomination | None
+) -> HttpResponse:
+    """The form as it was when the session ended, unsaved, for the person to save now."""
+    form = NominationForm(typed, instance=nomination, cohort=cohort)
+    form.is_valid()
+    messages.info(request, _("Here is what you typed before signing in. Save it now."))
+    return _form_page(request, form, cohort, nomination)
+
+
 def _form_page(
     request: HttpRequest, form: NominationForm, cohort: Cohort, nomination: Nomination | None
 ) -> HttpResponse:
@@ -68,11 +84,22 @@ def _form_page(
     )
 
 
+@keep_post_when_signed_out
 @verified_email_required
 @require_http_methods(["GET", "POST"])
 def nominate(request: HttpRequest, cohort_slug: str) -> HttpResponse:
     """Start a nomination for a cohort whose call is open."""
-    kept = form_page.applies(request)
+    typed = kept_post.take(request) if request.method == "GET" else None
+    if typed is not None:
+        cohort = get_object_or_404(Cohort.objects.select_related("call"), slug=cohort_slug)
+        return _typed_again(request, typed, cohort, None)
+    if request.method == "GET" and "new" not in request.GET:
+        # A returning nominator comes back to what they started, not to a blank form.
+        started = drafts.started_for(user=request.user, cohort_slug=cohort_slug)
+        if started is not None:
+            messages.info(request, _("Here is the nomination you started for this call."))
+            return redirect("nominations:edit", pk=started.pk)
+    kept = form_page.applies(request) or request.GET.keys() == {"new"}
     if kept:
         # The blank form, kept rendered while nothing it shows has changed: no query for it.
         generation, shell = form_page.lookup(request=request, slug=cohort_slug)
@@ -109,6 +136,7 @@ def nominate(request: HttpRequest, cohort_slug: str) -> HttpResponse:
     return _form_page(request, form, cohort, None)
 
 
+@keep_post_when_signed_out
 @verified_email_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -130,6 +158,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             data=request.POST, user=request.user, cohort=cohort, nomination=nomination
         )
         return _after_save(request, outcome, cohort)
+    typed = kept_post.take(request)
+    if typed is not None:
+        return _typed_again(request, typed, cohort, nomination)
     return _form_page(
         request, NominationForm(instance=nomination, cohort=cohort), cohort, nomination
     )

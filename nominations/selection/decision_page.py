@@ -13,7 +13,7 @@ from metlib.models import Email
 from ..models import Decision, DecisionEvent, Nomination, Selection
 from .common import TOLD_STATUSES, already_published
 from .proposals import review_scores
-from .result_mails import result_mail_key, result_recipients
+from .result_mails import nominated_themselves, result_mail_key
 
 Status = Nomination.Status
 Outcome = Decision.Outcome
@@ -117,7 +117,7 @@ def tally(rows: Iterable[DecisionRow]) -> Tally:
         counts["stipends"] += decision.stipend_awarded
         if decision.published_at is None and row.nomination.status == Status.UNDER_REVIEW:
             counts["unpublished"] += 1
-            counts["mails"] += len(result_recipients(row.nomination))
+            counts["mails"] += 1 if nominated_themselves(row.nomination) else 2
     return Tally(**counts)
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from metlib.outbox import queue_templated_email
+from metlib.verified import verified_address
 
 from ..models import Decision, Nomination
 
@@ -16,13 +17,21 @@ def result_mail_key(nomination: Nomination, outcome: str, *, nominator: bool = F
     return f"{key}:nominator" if nominator else key
 
 
+def nominated_themselves(nomination: Nomination) -> bool:
+    """Whether the candidate is the nominator (by the account's or the typed contact address)."""
+    candidate = nomination.candidate_email.strip().lower()
+    return candidate in {
+        nomination.nominator.email.strip().lower(),
+        (nomination.nominator_email or "").strip().lower(),
+    }
+
+
 def result_recipients(nomination: Nomination) -> list[tuple[str, bool]]:
-    """(address, is the nominator) of each result mail: the candidate, then the nominator
-    unless they nominated themselves."""
-    candidate = nomination.candidate_email.strip()
-    nominator = (nomination.nominator_email or nomination.nominator.email).strip()
-    recipients = [(candidate, False)]
-    if nominator.lower() != candidate.lower():
+    """(address, is the nominator) of each result mail: the candidate, then the nominator at a
+    verified address of theirs, unless they nominated themselves."""
+    recipients = [(nomination.candidate_email.strip(), False)]
+    if not nominated_themselves(nomination):
+        nominator = verified_address(nomination.nominator, nomination.nominator_email)
         recipients.append((nominator, True))
     return recipients
 
