@@ -451,3 +451,16 @@ def test_link_from_before_the_migration_asks_again_only_for_a_new_address(
     assert len(links_to(CANDIDATE)) == 1
     edit(client, cohort, library, submitted, run_mail, candidate_email="new@library.example")
     assert len(links_to("new@library.example")) == 1
+
+
+def test_nominator_is_told_at_a_verified_address_not_the_typed_one(
+    client, cohort, library, nominator, run_mail
+):
+    client.force_login(nominator)
+    data = complete_post(cohort, library, nominator_email="typed@elsewhere.example")
+    with run_mail():
+        client.post(reverse("nominations:nominate", args=[cohort.slug]), data)
+        client.post(links_to(CANDIDATE)[0], {"answer": "confirm", "agree": "on"})
+    (told,) = Email.objects.filter(key__endswith=":confirmed")
+    assert told.to == NOMINATOR
+    assert not Email.objects.filter(to="typed@elsewhere.example").exists()
