@@ -26,6 +26,7 @@ from django.utils.text import slugify
 
 from cohorts.models import Cohort, Library
 from metlib.models import User
+from nominations import candidate
 from nominations.models import Call, Nomination, ProjectKind, TravelSupport
 
 from .data import read
@@ -248,13 +249,17 @@ def load_nomination(
             "late_admitted_by": facilitator if row.stage is Stage.LATE else None,
             "late_admitted_at": moments["late_admitted_at"],
             "late_admission_note": LATE_ADMISSION_NOTE if row.stage is Stage.LATE else "",
-            # Drafts have no confirmation link yet; submitting is what creates one.
-            "candidate_token_hash": Nomination.hash_token(candidate_token(token=token))
-            if moments["submitted_at"]
-            else "",
         },
     )
     nomination.themes.set(cohort.themes.filter(name__in=row.themes))
+    # Drafts have no confirmation link yet; submitting is what creates one.
+    if moments["submitted_at"]:
+        candidate.record_link(
+            nomination=nomination,
+            token=candidate_token(token=token),
+            at=moments["submitted_at"],
+            confirmed_at=moments["candidate_confirmed_at"],
+        )
     # created_at and updated_at are set by Django on save; give them the 2024 story's dates.
     Nomination.objects.filter(pk=nomination.pk).update(
         created_at=moments["created_at"], updated_at=moments["updated_at"]

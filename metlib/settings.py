@@ -258,6 +258,9 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 8)
+# Candidates' confirmation requests: so the nomination form cannot be used to mail strangers.
+CANDIDATE_REQUESTS_PER_ADDRESS = envint("CANDIDATE_REQUESTS_PER_ADDRESS", 3)
+CANDIDATE_REQUESTS_PER_DAY = envint("CANDIDATE_REQUESTS_PER_DAY", 10)
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_TASK_ALWAYS_EAGER = not env("CELERY_BROKER_URL")

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from .models import (
     Call,
+    CandidateLink,
     Criterion,
     Decision,
     DecisionEvent,
@@ -19,6 +20,19 @@ class CallAdmin(admin.ModelAdmin):
     search_fields = ["cohort__name"]
 
 
+class CandidateLinkInline(admin.TabularInline):
+    """The links mailed to the candidate, read only: only the candidate's answers change them."""
+
+    model = CandidateLink
+    extra = 0
+    can_delete = False
+    fields = ["email", "state", "created_at", "answered_at", "superseded_at", "correction"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Nomination)
 class NominationAdmin(admin.ModelAdmin):
     list_display = ["candidate_name", "library", "cohort", "status", "submitted_at"]
@@ -27,7 +41,8 @@ class NominationAdmin(admin.ModelAdmin):
     list_select_related = ["library", "cohort"]
     autocomplete_fields = ["library", "nominator", "late_admitted_by"]
     filter_horizontal = ["themes"]
-    readonly_fields = ["creation_token", "candidate_token_hash", "created_at", "updated_at"]
+    readonly_fields = ["creation_token", "created_at", "updated_at"]
+    inlines = [CandidateLinkInline]
 
 
 @admin.register(Selection)

@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,8 @@ from metlib import kept_post
 from metlib.kept_post import keep_post_when_signed_out
 from metlib.verified import verified_email_required
 
-from . import drafts, form_page, submission
+from . import candidate, drafts, form_page, submission
+from .candidate_forms import CandidateAnswerForm
 from .colleagues import standing_with_call
 from .form_page import TEMPLATE
 from .forms import NominationForm
@@ -215,22 +216,43 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """The candidate agrees to take part and to the use of their data, from the emailed link."""
-    nomination = submission.find_by_candidate_token(token)
-    if nomination is None:
-        raise Http404
-    if request.method == "POST":
-        if "agree" in request.POST:
-            submission.confirm_candidate(nomination=nomination)
-            nomination.refresh_from_db()
-        else:
-            messages.error(request, _("Tick the box to confirm."))
+    """The candidate's emailed link: confirm, decline or ask for a correction. A link that no
+    longer leads to the nomination says what happened and whom to write to."""
+    link = candidate.find_link(token)
+    if link is None:
+        return render(request, "nominations/confirm_unknown.html", status=404)
+    form = CandidateAnswerForm(request.POST) if request.method == "POST" else CandidateAnswerForm()
+    changed_meanwhile = False
+    answering = request.method == "POST" and candidate.situation_of(link) in candidate.ANSWERABLE
+    if answering and form.is_valid():
+        answered = candidate.answer_link(
+            link=link,
+            answer=form.cleaned_data["answer"],
+            seen=form.cleaned_data["seen"],
+            correction=form.cleaned_data["correction"],
+        )
+        link, changed_meanwhile = answered.link, answered.changed_meanwhile
+    situation = candidate.situation_of(link)
+    nomination = link.nomination
+    answerable = situation in candidate.ANSWERABLE
+    contact_name, contact_email = candidate.contact_of(nomination)
     return render(
         request,
         "nominations/confirm.html",
         {
+            "link": link,
+            "situation": situation,
             "nomination": nomination,
             "cohort": nomination.cohort,
-            "themes": list(nomination.themes.all()),
+            # What the nomination says is shown only while the candidate can answer.
+            "themes": list(nomination.themes.all()) if answerable else [],
+            "seen": candidate.fingerprint(nomination) if answerable else "",
+            "may_correct": candidate.may_ask_correction(link),
+            "form": form,
+            "changed_meanwhile": changed_meanwhile,
+            "published_at": candidate.results_published(nomination),
+            "contact_name": contact_name,
+            "contact_email": contact_email,
         },
+        status=410 if situation in candidate.GONE else 200,
     )

@@ -16,7 +16,7 @@ from demo.nominations import (
 )
 from demo.people import DEMO_PASSWORD, FACILITATOR_EMAIL
 from metlib.models import Email, User
-from nominations.models import Call, Nomination, ProjectKind, TravelSupport
+from nominations.models import Call, CandidateLink, Nomination, ProjectKind, TravelSupport
 from nominations.submission import (
     find_by_candidate_token,
     library_eligibility,
@@ -50,7 +50,7 @@ def test_load_demo_twice_keeps_the_same_call_nominations_and_themes():
     _load_demo_command()
     first = _rows()
     themes = sorted(NominationTheme.objects.values_list("nomination_id", "theme_id"))
-    hashes = dict(Nomination.objects.values_list("pk", "candidate_token_hash"))
+    links = sorted(CandidateLink.objects.values_list("nomination_id", "token_hash", "state"))
 
     _load_demo_command()
 
@@ -58,7 +58,9 @@ def test_load_demo_twice_keeps_the_same_call_nominations_and_themes():
     assert len(first["Call"]) == 1
     assert len(first["Nomination"]) == len(NOMINATIONS) >= 35
     assert sorted(NominationTheme.objects.values_list("nomination_id", "theme_id")) == themes
-    assert dict(Nomination.objects.values_list("pk", "candidate_token_hash")) == hashes
+    assert (
+        sorted(CandidateLink.objects.values_list("nomination_id", "token_hash", "state")) == links
+    )
 
 
 @pytest.mark.django_db
@@ -108,10 +110,10 @@ def test_demo_nominations_are_in_every_state():
     for nomination in submitted + by_status[Status.WITHDRAWN]:
         assert cohort.nominations_open_at <= nomination.submitted_at < cohort.nominations_deadline
         assert missing_for_submission(nomination) == []
-        assert nomination.candidate_token_hash
+        assert nomination.candidate_links.count() == 1
     for nomination in by_status[Status.DRAFT]:
         assert nomination.submitted_at is None
-        assert not nomination.candidate_token_hash
+        assert not nomination.candidate_links.exists()
 
     withdrawn = by_status[Status.WITHDRAWN][0]
     assert withdrawn.withdrawn_at > withdrawn.submitted_at

@@ -105,7 +105,7 @@ EXPECTED: dict[str, str] = {
     "nominations:diversity": "302 403 403 403 403 403 403 200 403 403",
     "nominations:edit": "302 302 404 404 404 404 404 404 404 404",
     "nominations:mine": "302 200 200 200 200 200 200 200 200 200",
-    "nominations:nominate": "302 200 200 200 200 200 200 200 200 200",
+    "nominations:nominate": "302 200 302 200 200 200 200 200 200 200",  # led to their own
     "nominations:pipeline": "302 403 403 403 403 403 200 200 403 403",
     "nominations:pipeline_csv": "302 403 403 403 403 403 200 200 403 403",
     "nominations:pipeline_detail": "302 403 403 403 403 403 200 200 403 403",
