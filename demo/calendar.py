@@ -259,16 +259,18 @@ def load_presenters(*, cohort: Cohort, now: datetime) -> tuple[Event, int]:
     sessions = list(
         Event.objects.filter(cohort=cohort, kind=Event.Kind.MONTHLY).order_by("starts_at", "pk")
     )
-    for event in sessions:
-        event.presenters.clear()
     past = [event for event in sessions if event.starts_at <= now]
-    upcoming = sessions[len(past)]
+    upcoming, later = sessions[len(past)], sessions[len(past) + 1 :]
     people = participants_of(cohort)
-    turn = 0
-    for event in past:
-        chosen = [people[(turn + i) % len(people)] for i in range(PRESENTERS_PER_SESSION)]
-        event.presenters.set(chosen)
-        turn += PRESENTERS_PER_SESSION
+    # set() changes only what differs, so a second load keeps the same rows.
+    for turn, event in enumerate(past):
+        first = turn * PRESENTERS_PER_SESSION
+        event.presenters.set(
+            [people[(first + i) % len(people)] for i in range(PRESENTERS_PER_SESSION)]
+        )
+    for event in later:
+        event.presenters.set([])
+    # The suggestion keeps the next session's presenters when a load made it before.
     suggestion = suggest_presenters(cohort=cohort, per_session=PRESENTERS_PER_SESSION)
     upcoming.presenters.set(suggestion[upcoming.pk])
     return upcoming, len(past) + 1

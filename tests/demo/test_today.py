@@ -223,7 +223,9 @@ def _rows():
     return {
         "cohorts": sorted(Cohort.objects.values_list("pk", "slug", "programme_start")),
         "events": sorted(Event.objects.values_list("pk", "uid", "starts_at", "cohort_id")),
-        "presenters": sorted(Event.presenters.through.objects.values_list("event_id", "user_id")),
+        "presenters": sorted(
+            Event.presenters.through.objects.values_list("pk", "event_id", "user_id")
+        ),
         "attendance": sorted(
             Attendance.objects.values_list("pk", "event_id", "person_id", "status")
         ),
