@@ -217,6 +217,10 @@ def test_the_load_ends_with_a_table_of_sign_ins_then_the_login_line():
         cohort=later, nominator=users["nominator"], status=Status.DRAFT
     ).exists()
     assert users["admin"].is_superuser
+    # The README's demo section names the same sign-ins and how to choose the port.
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    assert all(f"`{email}`" in readme for email in emails.values())
+    assert "make demo DEMO_PORT=8001" in readme
 
 
 def _rows():
