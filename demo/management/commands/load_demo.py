@@ -1,4 +1,4 @@
-"""manage.py load_demo: load the demo cohort for a first look."""
+"""manage.py load_demo: a finished cohort, a running one and an open call, for a first look."""
 
 from collections import Counter
 from typing import Any
