@@ -132,6 +132,7 @@ def certificate_for(
                 monthly_total=row.monthly_total,
                 mentoring_attended=row.mentoring_attended,
                 attended_conference=row.attended_conference,
+                by_override=row.override is not None and not row.by_rule,
                 issued_by=by,
                 batch=batch,
             )

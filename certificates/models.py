@@ -267,6 +267,9 @@ class Certificate(models.Model):
         _("mentoring sessions attended"), default=0
     )
     attended_conference = models.BooleanField(_("attended the conference"), default=False)
+    # Made eligible by the facilitator against the attendance rule: the certificate then says
+    # so instead of printing a count that contradicts the decision.
+    by_override = models.BooleanField(_("eligible by the facilitator's decision"), default=False)
 
     pdf = models.FileField(_("PDF"), upload_to="certificates/pdf/%Y/", blank=True)
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)

@@ -11,6 +11,7 @@ import mimetypes
 import threading
 from dataclasses import dataclass
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -18,9 +19,11 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from weasyprint import CSS, HTML
+from weasyprint.css import ColorProfile
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -29,6 +32,8 @@ from .qr import qr_svg
 
 STYLESHEET = Path(__file__).resolve().parent / "print" / "certificate.css"
 TEMPLATE = "certificates/pdf/certificate.html"
+PDF_VARIANT = "pdf/a-2a"
+OUTPUT_INTENT = "certificate-srgb"
 
 # Images on a certificate are referred to as ``storage:<name>``; only these folders of the
 # storage may be read while rendering.
@@ -106,6 +111,19 @@ def _stylesheet() -> CSS:
     return _per_thread.stylesheet
 
 
+def _color_profiles() -> dict[str, ColorProfile]:
+    """The sRGB profile PDF/A's output intent names, read once per thread. (Left to the
+    variant, WeasyPrint opens and parses the profile for every PDF and leaves the file open.)
+    """
+    if getattr(_per_thread, "color_profiles", None) is None:
+        with (files("weasyprint.pdf") / "sRGB2014.icc").open("rb") as handle:
+            profile = ColorProfile(
+                handle, "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"])
+            )
+        _per_thread.color_profiles = {OUTPUT_INTENT: profile}
+    return _per_thread.color_profiles
+
+
 @cache
 def _base_url() -> str:
     """Relative addresses in the template resolve into our own static folder (and no further:
@@ -135,6 +153,46 @@ def name_size(name: str) -> str:
     return "xs"
 
 
+def achievement_name(*, programme_name: str, cohort_name: str) -> str:
+    """What was done, named once: the cohort's name when it already holds the programme's
+    ("MetLib Learning Circle 2024–25"), else both ("MetLib Learning Circle (2024–25)")."""
+    programme_name, cohort_name = programme_name.strip(), cohort_name.strip()
+    if not cohort_name or programme_name.casefold() in cohort_name.casefold():
+        return cohort_name or programme_name
+    if not programme_name or cohort_name.casefold() in programme_name.casefold():
+        return programme_name or cohort_name
+    return f"{programme_name} ({cohort_name})"
+
+
+def participation(certificate: Certificate) -> list[str]:
+    """The participation line's parts. A certificate the facilitator granted against the
+    attendance rule says so instead of printing a count that contradicts the decision."""
+    parts = []
+    if certificate.by_override:
+        parts.append(_("participation confirmed by the facilitator"))
+    elif certificate.monthly_total:
+        parts.append(
+            ngettext(
+                "%(attended)d of %(total)d monthly session attended",
+                "%(attended)d of %(total)d monthly sessions attended",
+                certificate.monthly_total,
+            )
+            % {"attended": certificate.monthly_attended, "total": certificate.monthly_total}
+        )
+    if certificate.mentoring_attended:
+        parts.append(
+            ngettext(
+                "%(count)d group mentoring session",
+                "%(count)d group mentoring sessions",
+                certificate.mentoring_attended,
+            )
+            % {"count": certificate.mentoring_attended}
+        )
+    if certificate.attended_conference:
+        parts.append(_("the conference"))
+    return parts
+
+
 def certificate_context(*, certificate: Certificate) -> dict:
     """What the certificate template prints: two queries (letterhead, signatories), two more
     when the certificate was fetched without ``select_related("cohort__programme")``."""
@@ -154,6 +212,8 @@ def certificate_context(*, certificate: Certificate) -> dict:
         "certificate": certificate,
         "cohort": cohort,
         "programme": programme,
+        "achievement": achievement_name(programme_name=programme.name, cohort_name=cohort.name),
+        "participation": participation(certificate),
         "title": (letterhead.title if letterhead else "") or _("Certificate of participation"),
         "statement": letterhead.statement if letterhead else "",
         "logo_url": _storage_url(letterhead.logo.name) if letterhead else "",
@@ -174,18 +234,29 @@ def _storage_url(name: str) -> str:
 
 
 def certificate_html(*, certificate: Certificate, compact: bool = False) -> str:
-    """The certificate as HTML, ready for :func:`render_html_pdf`."""
-    context = certificate_context(certificate=certificate)
-    context["compact"] = compact
-    return render_to_string(TEMPLATE, context)
+    """The certificate as HTML, ready for :func:`render_html_pdf`: in the site's language
+    whoever or whatever renders it, so every text and date on it is in one language and
+    dates in one format (the language's, as on the verification page)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        context = certificate_context(certificate=certificate)
+        context["compact"] = compact
+        return render_to_string(TEMPLATE, context)
 
 
 def render_html_pdf(*, html: str) -> tuple[bytes, int]:
-    """``html`` rendered with the certificate stylesheet: the PDF and its number of pages."""
+    """``html`` rendered with the certificate stylesheet: the PDF and its number of pages.
+
+    Written as PDF/A-2a: archival (fonts embedded, XMP metadata with title, author and
+    language) and tagged, so a screen reader reads the headings and paragraphs in order.
+    """
+    options = {"pdf_variant": PDF_VARIANT, "output_intent": OUTPUT_INTENT}
     document = HTML(string=html, base_url=_base_url(), url_fetcher=CertificateFetcher()).render(
-        stylesheets=[_stylesheet()], font_config=_font_config()
+        stylesheets=[_stylesheet()],
+        font_config=_font_config(),
+        color_profiles=_color_profiles(),
+        **options,
     )
-    return document.write_pdf(), len(document.pages)
+    return document.write_pdf(**options), len(document.pages)
 
 
 def render_certificate_pdf(*, certificate: Certificate) -> bytes:

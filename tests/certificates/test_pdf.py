@@ -281,3 +281,51 @@ def test_signature_file_gone_from_storage_still_renders_one_page(write_pdf):
 
     assert "Pages:           1\n" in run("pdfinfo", path)
     assert "Gone Signature" in run("pdftotext", path, "-")
+
+
+def test_pdf_is_tagged_pdf_a_2a_with_title_author_and_language(certificate, write_pdf):
+    path = write_pdf(certificate)
+    info = run("pdfinfo", path)
+    metadata = run("pdfinfo", "-meta", path)
+    root = run("qpdf", "--show-object=trailer", path).split("/Root ")[1].split()[0]
+    catalog = run("qpdf", f"--show-object={root}", path)
+    objects = subprocess.run(
+        ["qpdf", "--qdf", "--object-streams=disable", path, "-"], check=True, capture_output=True
+    ).stdout
+
+    assert "Tagged:          yes" in info
+    assert "Metadata Stream: yes" in info
+    assert f"Title:           Certificate of participation · {certificate.name}" in info
+    assert f"Author:          {certificate.cohort.programme.organisation}" in info
+    assert 'pdfaid:part="2" pdfaid:conformance="A"' in metadata
+    assert f"<dc:creator><rdf:Seq><rdf:li>{certificate.cohort.programme.organisation}" in metadata
+    assert "/Lang (en)" in catalog
+    assert "/MarkInfo << /Marked true >>" in catalog
+    assert "/StructTreeRoot" in catalog
+    assert "/S /GTS_PDFA1" in catalog  # the output intent PDF/A asks for
+    assert b"/S /H1" in objects  # the title is a heading for a screen reader
+
+
+def test_achievement_names_the_programme_once_when_the_cohort_repeats_it():
+    assert (
+        certificate_pdf.achievement_name(
+            programme_name="MetLib Learning Circle", cohort_name="MetLib Learning Circle 2024–25"
+        )
+        == "MetLib Learning Circle 2024–25"
+    )
+    assert (
+        certificate_pdf.achievement_name(
+            programme_name="MetLib Learning Circle", cohort_name="2026"
+        )
+        == "MetLib Learning Circle (2026)"
+    )
+
+
+def test_pdf_prints_the_facilitators_decision_not_a_count_when_overridden(write_pdf):
+    certificate = CertificateFactory(monthly_attended=5, monthly_total=9, by_override=True)
+
+    text = nfc(run("pdftotext", write_pdf(certificate), "-"))
+
+    assert "participation confirmed by the facilitator" in text
+    assert "monthly session" not in text
+    assert "5 of 9" not in text
