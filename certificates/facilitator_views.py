@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cohorts.permissions import Perm, cohort_perm_required
 
 from . import eligibility, issuing
+from .filenames import printable_stem
 from .forms import OverrideForm, ReasonForm, RuleForm, SignatoryForm
 from .models import BatchItem, Certificate, CertificateSettings, IssueBatch, Signatory
 
@@ -247,7 +247,8 @@ def _zip_stream(certificates: list[Certificate]) -> Iterator[bytes]:
     used: set[str] = set()
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:  # type: ignore[arg-type]
         for certificate in certificates:
-            stem = slugify(certificate.name) or "certificate"
+            # The name as printed, in UTF-8 (zipfile sets the archive's UTF-8 flag for it).
+            stem = printable_stem(certificate.name)
             name, number = f"{stem}.pdf", 2
             while name in used:
                 name, number = f"{stem}-{number}.pdf", number + 1

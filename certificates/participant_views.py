@@ -105,6 +105,6 @@ def download(request: HttpRequest, code: str) -> HttpResponse:
         content = pdf.read()
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=issuing.pdf_filename(certificate)
+        as_attachment=True, filename=issuing.download_filename(certificate)
     )
     return response
