@@ -326,3 +326,25 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+
+class CredentialKey(models.Model):
+    """A key the site signs Open Badges credentials with (ES256, a P-256 key as a JWK).
+
+    Kept in the database, so every web process and worker signs with the same key and a
+    credential verifies whichever machine issued it. A retired key signs nothing new but
+    stays published, so credentials it signed still verify.
+    """
+
+    kid = models.CharField(_("key id"), max_length=64, unique=True)
+    private_jwk = models.JSONField(_("private key (JWK)"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("credential signing key")
+        verbose_name_plural = _("credential signing keys")
+
+    def __str__(self) -> str:
+        return self.kid
