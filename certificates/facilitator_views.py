@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cohorts.permissions import Perm, cohort_perm_required
 
-from . import eligibility, issuing
+from . import drift, eligibility, issuing
 from .filenames import printable_stem
 from .forms import OverrideForm, ReasonForm, RuleForm, SignatoryForm
 from .models import BatchItem, Certificate, CertificateSettings, IssueBatch, Signatory
@@ -39,6 +39,7 @@ def _page(request: HttpRequest, **forms) -> HttpResponse:
         "running": issuing.running_batch(cohort),
         "batches": list(IssueBatch.objects.filter(cohort=cohort)[:5]),
         "decision_choices": OverrideForm.CHOICES,
+        "drifts": drift.drifted(rows),
     }
     status = 400 if any(form.errors for form in forms.values() if hasattr(form, "errors")) else 200
     return render(request, "certificates/eligibility.html", context, status=status)
@@ -80,6 +81,19 @@ def eligibility_page(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         messages.success(request, _("The decision for %(name)s is saved.") % {"name": person})
+    elif action == "keep":
+        certificate = get_object_or_404(
+            Certificate,
+            cohort=cohort,
+            revoked_at__isnull=True,
+            pk=_posted_id(request, "certificate"),
+        )
+        row = eligibility.eligibility_of(cohort=cohort, person=certificate.person)
+        drift.keep_certificate(certificate=certificate, row=row)
+        messages.success(
+            request,
+            _("The certificate of %(name)s is kept as issued.") % {"name": certificate.name},
+        )
     elif action == "signatory":
         form = SignatoryForm(request.POST, request.FILES, instance=Signatory(cohort=cohort))
         if not form.is_valid():

@@ -299,6 +299,10 @@ class Certificate(models.Model):
         verbose_name=_("revoked by"),
     )
     revocation_reason = models.CharField(_("reason for revoking"), max_length=500, blank=True)
+    # When the facilitator saw that eligibility changed after issue and kept the certificate
+    # as it is: what eligibility said then (see certificates.drift), so the same change is
+    # not raised again, and a later one is.
+    kept_despite = models.CharField(_("kept despite"), max_length=100, blank=True)
     replaces = models.OneToOneField(
         "self",
         on_delete=models.SET_NULL,
