@@ -12,8 +12,11 @@ name who has none yet; no mail is queued for invented people.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from io import BytesIO
 
+from django.core.files.base import ContentFile
 from django.db.models import Q
+from django.utils.text import slugify
 
 from cohorts.models import Cohort, Membership, MentoringGroup, Role
 from metlib.models import User
@@ -25,10 +28,9 @@ from .models import Certificate, CertificateSettings, PrintedName, Signatory
 
 CONFIRMED_AT = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 ISSUED_AT = datetime(2025, 4, 2, 12, 0, tzinfo=UTC)
-SIGNATORIES = (
-    ("Alex Moreau", "Chair, Metropolitan Libraries Section (demo)"),
-    ("Sam Kowalczyk", "Learning circle facilitator (demo)"),
-)
+# The chair, then the cohort's own facilitator (by the name they go by).
+CHAIR = ("Alex Moreau", "Chair, Metropolitan Libraries Section (demo)")
+FACILITATOR_TITLE = "Learning circle facilitator"
 
 # Per participant (by position in user-id order), the monthly sessions (0-based) they
 # missed as absent and as excused. Everyone else is present everywhere.
@@ -100,7 +102,24 @@ def load_attendance(*, cohort: Cohort, facilitator: User) -> int:
     return len(marks)
 
 
-def load_letterhead(*, cohort: Cohort) -> None:
+def signature_png(name: str) -> bytes:
+    """A stand-in signature for the demo: the name in an italic face, in ink, on a clear
+    ground (PNG)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    try:
+        font = ImageFont.truetype("NotoSerif-Italic.ttf", 72)
+    except OSError:  # no Noto on this machine: Pillow's own face
+        font = ImageFont.load_default(size=72)
+    left, top, right, bottom = font.getbbox(name)
+    image = Image.new("RGBA", (right - left + 40, bottom - top + 30), (255, 255, 255, 0))
+    ImageDraw.Draw(image).text((20 - left, 15 - top), name, font=font, fill=(20, 40, 90, 255))
+    buffer = BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def load_letterhead(*, cohort: Cohort, facilitator: User) -> None:
     CertificateSettings.objects.update_or_create(
         cohort=cohort,
         defaults={
@@ -110,17 +129,21 @@ def load_letterhead(*, cohort: Cohort) -> None:
             )
         },
     )
-    for position, (name, title) in enumerate(SIGNATORIES):
-        Signatory.objects.update_or_create(
+    people = (CHAIR, (facilitator.display_name or facilitator.email, FACILITATOR_TITLE))
+    Signatory.objects.filter(cohort=cohort).exclude(name__in=[n for n, _t in people]).delete()
+    for position, (name, title) in enumerate(people):
+        signatory, _created = Signatory.objects.update_or_create(
             cohort=cohort, name=name, defaults={"title": title, "position": position}
         )
+        if not signatory.signature:
+            signatory.signature.save(f"{slugify(name)}.png", ContentFile(signature_png(name)))
 
 
 def load_certificates(*, cohort: Cohort, facilitator: User) -> DemoCertificates:
     """Attendance, letterhead, confirmed names and issued certificates; safe to run again.
     Run it after :func:`sessions.demo.load_calendar`."""
     marks = load_attendance(cohort=cohort, facilitator=facilitator)
-    load_letterhead(cohort=cohort)
+    load_letterhead(cohort=cohort, facilitator=facilitator)
     people = list(
         User.objects.filter(memberships__cohort=cohort, memberships__role=Role.PARTICIPANT)
         .order_by("pk")

@@ -24,6 +24,7 @@ def _page(request: HttpRequest, **forms) -> HttpResponse:
     rows = eligibility.eligibility_for_cohort(cohort=cohort)
     settings_row = CertificateSettings.objects.filter(cohort=cohort).first()
     ready = [row for row in rows if issuing.left_out_reason(row) is None]
+    signatories = list(Signatory.objects.filter(cohort=cohort))
     context = {
         "cohort": cohort,
         "rows": rows,
@@ -33,7 +34,8 @@ def _page(request: HttpRequest, **forms) -> HttpResponse:
         "rule_form": forms.get("rule_form")
         or RuleForm(instance=settings_row or CertificateSettings(cohort=cohort)),
         "signatory_form": forms.get("signatory_form") or SignatoryForm(),
-        "signatories": list(Signatory.objects.filter(cohort=cohort)),
+        "signatories": signatories,
+        "unsigned": [signatory for signatory in signatories if not signatory.signature],
         "override_form": forms.get("override_form"),
         "override_person": forms.get("override_person"),
         "running": issuing.running_batch(cohort),

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import formats, timezone
 
 from certificates.eligibility import eligibility_for_cohort
-from certificates.models import Certificate, PrintedName
-from cohorts.models import Cohort
+from certificates.models import Certificate, PrintedName, Signatory
+from cohorts.models import Cohort, Membership, Role
 from sessions.models import Attendance
 
 MODELS = (Attendance, Certificate, PrintedName)
@@ -55,7 +55,7 @@ def _text(certificate) -> str:
 
 
 @pytest.mark.django_db
-def test_demo_certificates_name_each_thing_once_and_date_it_one_way(client):
+def test_demo_certificates_name_each_thing_once_and_date_it_one_way(client, tmp_path):
     call_command("load_demo", stdout=StringIO())
     cohort = Cohort.objects.select_related("programme").get(slug="metlib-2024")
     certificates = list(Certificate.objects.filter(cohort=cohort, revoked_at__isnull=True))
@@ -64,6 +64,11 @@ def test_demo_certificates_name_each_thing_once_and_date_it_one_way(client):
         formats.date_format(day) for day in (cohort.programme_start, cohort.programme_end)
     )
     overridden = [c for c in certificates if c.by_override]
+    facilitator = Membership.objects.get(cohort=cohort, role=Role.FACILITATOR).user
+    signatories = list(Signatory.objects.filter(cohort=cohort))
+
+    assert facilitator.display_name in [signatory.name for signatory in signatories]
+    assert all(signatory.signature for signatory in signatories)
 
     assert len(overridden) == 1
     for certificate in certificates:
@@ -79,5 +84,13 @@ def test_demo_certificates_name_each_thing_once_and_date_it_one_way(client):
         else:
             assert f"{certificate.monthly_attended} of 10 monthly sessions attended" in text
             assert "confirmed by the facilitator" not in text
+        path = tmp_path / f"{certificate.pk}.pdf"
+        with certificate.pdf.open("rb") as pdf:
+            path.write_bytes(pdf.read())
+        images = subprocess.run(
+            ["pdfimages", "-list", str(path)], capture_output=True, check=True
+        ).stdout.decode()
+        kinds = [line.split()[2] for line in images.splitlines()[2:]]
+        assert kinds.count("image") == len(signatories)  # every signature, printed
         page = client.get(f"/verify/{certificate.code}/").content.decode()
         assert issued_on in page  # the same date, written the same way
