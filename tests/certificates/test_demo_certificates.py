@@ -10,11 +10,11 @@ from django.core.management import call_command
 from django.utils import formats, timezone
 
 from certificates.eligibility import eligibility_for_cohort
-from certificates.models import Certificate, PrintedName, Signatory
+from certificates.models import Certificate, EligibilityOverride, PrintedName, Signatory
 from cohorts.models import Cohort, Membership, Role
 from sessions.models import Attendance
 
-MODELS = (Attendance, Certificate, PrintedName)
+MODELS = (Attendance, Certificate, PrintedName, Signatory, EligibilityOverride)
 
 
 def _rows():
@@ -29,6 +29,8 @@ def test_load_demo_issues_certificates_and_keeps_the_same_rows_twice():
     call_command("load_demo", stdout=StringIO())
 
     assert _rows() == first
+    assert len(first["Signatory"]) == 2
+    assert len(first["EligibilityOverride"]) == 1
     assert "Certificates: 270 attendance marks, 17 eligible, 16 issued" in out.getvalue()
     cohort = Cohort.objects.get(slug="metlib-2024")
     rows = eligibility_for_cohort(cohort=cohort)
