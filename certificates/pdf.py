@@ -9,6 +9,7 @@ too) and files under our static folders, and refuses everything else.
 
 import mimetypes
 import threading
+import time
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -30,7 +31,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .models import Certificate, CertificateSettings, Signatory
-from .qr import qr_data_uri
+from .qr import qr_svg
 
 STYLESHEET = Path(__file__).resolve().parent / "print" / "certificate.css"
 TEMPLATE = "certificates/pdf/certificate.html"
@@ -258,7 +259,7 @@ def certificate_context(*, certificate: Certificate) -> dict:
         # The day of issue as the cohort's people saw it, wherever the worker runs.
         "issued_on": timezone.localtime(certificate.issued_at, cohort.zone).date(),
         "verification_url": url,
-        "qr": qr_data_uri(url=url),
+        "qr": qr_svg(url=url),
     }
 
 
@@ -303,3 +304,38 @@ def render_certificate_pdf(*, certificate: Certificate) -> bytes:
     if pages > 1:
         pdf, pages = render_html_pdf(html=certificate_html(certificate=certificate, compact=True))
     return pdf
+
+
+WARM_UP_NAME = "Ελένη Østergård-Алексеевна"
+
+
+def warm_up() -> float:
+    """Render a stand-in certificate (no database) in this thread, so that the site's URLs,
+    the fonts (every face the certificate uses, in Latin, Greek and Cyrillic), the parsed
+    stylesheet and the colour profile are loaded before the first real certificate; seconds
+    it took. Celery
+    workers call it when their process starts."""
+    started = time.perf_counter()
+    # The first reverse() imports every URL module of the site, and the views behind them.
+    url = settings.SITE_URL + reverse("certificates:verify", args=["w" * 32])
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            TEMPLATE,
+            {
+                "certificate": {"name": WARM_UP_NAME, "code": "warm-up"},
+                "cohort": {"programme_start": timezone.now(), "programme_end": timezone.now()},
+                "programme": {"organisation": "Warm-up"},
+                "title": _("Certificate of participation"),
+                "achievement": WARM_UP_NAME,
+                "statement": WARM_UP_NAME,
+                "participation": [_("the conference")],
+                "signatories": [SignatoryView(name=WARM_UP_NAME, title="Ελένη", signature_url="")],
+                "name_size": "xl",
+                "place": WARM_UP_NAME,
+                "issued_on": timezone.now().date(),
+                "verification_url": url,
+                "qr": qr_svg(url=url),
+            },
+        )
+    render_html_pdf(html=html)
+    return time.perf_counter() - started

@@ -178,8 +178,7 @@ def test_signatory_without_image_gets_a_line_to_sign_on(write_pdf):
     assert html.count('class="sign-here"') == 1
     assert html.count('class="signature"') == 1
     images = run("pdfimages", "-list", path).splitlines()[2:]
-    assert [line.split()[3:5] for line in images] == [["240", "80"], ["328", "328"]]
-    # the one signature, then the QR code
+    assert [line.split()[3:5] for line in images] == [["240", "80"]]  # the QR code is vector
     text = run("pdftotext", path, "-")
     assert "Ana Signed" in text
     assert "Ben Unsigned" in text
@@ -192,7 +191,7 @@ def test_logo_prints_when_the_cohort_has_one(write_pdf):
 
     images = run("pdfimages", "-list", write_pdf(certificate)).splitlines()[2:]
 
-    assert len(images) == 2  # the logo and the QR code
+    assert len(images) == 1
     assert images[0].split()[3:5] == ["400", "120"]
 
 
@@ -219,9 +218,7 @@ def test_render_fetches_nothing_from_the_network(monkeypatch, write_pdf):
 
     text = nfc(run("pdftotext", write_pdf(certificate), "-"))
 
-    assert [url for url in fetched if not url.startswith("data:image/png;base64,")] == [
-        f"storage:{letterhead.logo.name}"
-    ]
+    assert fetched == [f"storage:{letterhead.logo.name}"]
     assert '<img src="http://tracker.invalid/s.png">' in text  # printed as text, not loaded
     assert '<img src="http://tracker.invalid/n.png">Eve' in text
 
@@ -332,3 +329,27 @@ def test_pdf_prints_the_facilitators_decision_not_a_count_when_overridden(write_
     assert "participation confirmed by the facilitator" in text
     assert "monthly session" not in text
     assert "5 of 9" not in text
+
+
+def test_warm_up_renders_without_the_database_and_runs_as_a_worker_starts(
+    django_assert_num_queries,
+):
+    from celery.signals import worker_process_init
+
+    from certificates.tasks import warm_up_certificates
+
+    with django_assert_num_queries(0):
+        seconds = certificate_pdf.warm_up()
+
+    assert seconds > 0
+    assert warm_up_certificates in [ref() for _key, ref in worker_process_init.receivers]
+
+
+@pytest.mark.parametrize("dpi", ["72", "96", "150", "300", "600"])
+def test_qr_code_decodes_at_screen_and_print_resolutions(certificate, write_pdf, tmp_path, dpi):
+    run("pdftoppm", "-r", dpi, "-png", "-singlefile", write_pdf(certificate), str(tmp_path / "p"))
+    decoded = run(
+        "zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(tmp_path / "p.png")
+    )
+
+    assert decoded.strip() == verification_url(certificate)
