@@ -34,6 +34,7 @@ from .models import Certificate, CertificateSettings, Signatory
 from .qr import qr_svg
 
 STYLESHEET = Path(__file__).resolve().parent / "print" / "certificate.css"
+COMPACT_STYLESHEET = STYLESHEET.with_name("compact.css")
 TEMPLATE = "certificates/pdf/certificate.html"
 PDF_VARIANT = "pdf/a-2a"
 OUTPUT_INTENT = "certificate-srgb"
@@ -133,16 +134,17 @@ def _font_config() -> FontConfiguration:
     return _per_thread.font_config
 
 
-def _stylesheet() -> CSS:
-    """The print stylesheet, read and parsed once per thread."""
-    if getattr(_per_thread, "stylesheet", None) is None:
-        _per_thread.stylesheet = CSS(
-            string=STYLESHEET.read_text(encoding="utf-8"),
+def _stylesheet(path: Path = STYLESHEET) -> CSS:
+    """A print stylesheet, read and parsed once per thread."""
+    sheets = _per_thread.__dict__.setdefault("stylesheets", {})
+    if path not in sheets:
+        sheets[path] = CSS(
+            string=path.read_text(encoding="utf-8"),
             base_url=_base_url(),
             url_fetcher=CertificateFetcher(),
             font_config=_font_config(),
         )
-    return _per_thread.stylesheet
+    return sheets[path]
 
 
 def _color_profiles() -> dict[str, ColorProfile]:
@@ -277,7 +279,7 @@ def certificate_html(*, certificate: Certificate, compact: bool = False) -> str:
         return render_to_string(TEMPLATE, context)
 
 
-def render_html_pdf(*, html: str) -> tuple[bytes, int]:
+def render_html_pdf(*, html: str, compact: bool = False) -> tuple[bytes, int]:
     """``html`` rendered with the certificate stylesheet: the PDF and its number of pages.
 
     Written as PDF/A-2a: archival (fonts embedded, XMP metadata with title, author and
@@ -285,7 +287,9 @@ def render_html_pdf(*, html: str) -> tuple[bytes, int]:
     """
     options = {"pdf_variant": PDF_VARIANT, "output_intent": OUTPUT_INTENT}
     document = HTML(string=html, base_url=_base_url(), url_fetcher=CertificateFetcher()).render(
-        stylesheets=[_stylesheet()],
+        stylesheets=[_stylesheet(), _stylesheet(COMPACT_STYLESHEET)]
+        if compact
+        else [_stylesheet()],
         font_config=_font_config(),
         color_profiles=_color_profiles(),
         **options,
@@ -302,7 +306,9 @@ def render_certificate_pdf(*, certificate: Certificate) -> bytes:
     """
     pdf, pages = render_html_pdf(html=certificate_html(certificate=certificate))
     if pages > 1:
-        pdf, pages = render_html_pdf(html=certificate_html(certificate=certificate, compact=True))
+        pdf, pages = render_html_pdf(
+            html=certificate_html(certificate=certificate, compact=True), compact=True
+        )
     return pdf
 
 
