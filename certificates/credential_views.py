@@ -25,8 +25,8 @@ def _json(document: dict, *, content_type: str = JSON_LD) -> JsonResponse:
 
 
 @require_safe
-def issuer(request: HttpRequest, slug: str) -> JsonResponse:
-    return _json(credentials.issuer_profile(get_object_or_404(Programme, slug=slug)))
+def issuer(request: HttpRequest, programme_slug: str) -> JsonResponse:
+    return _json(credentials.issuer_profile(get_object_or_404(Programme, slug=programme_slug)))
 
 
 @require_safe
@@ -36,14 +36,14 @@ def jwks(request: HttpRequest) -> JsonResponse:
 
 
 @require_safe
-def achievement(request: HttpRequest, slug: str) -> JsonResponse:
-    cohort = get_object_or_404(Cohort.objects.select_related("programme"), slug=slug)
+def achievement(request: HttpRequest, cohort_slug: str) -> JsonResponse:
+    cohort = get_object_or_404(Cohort.objects.select_related("programme"), slug=cohort_slug)
     return _json({"@context": credentials.CONTEXT} | credentials.achievement(cohort))
 
 
 @require_safe
-def status(request: HttpRequest, slug: str) -> JsonResponse:
-    programme = get_object_or_404(Programme, slug=slug)
+def status(request: HttpRequest, programme_slug: str) -> JsonResponse:
+    programme = get_object_or_404(Programme, slug=programme_slug)
     response = _json(credentials.revocation_list(programme), content_type="application/json")
     response["Cache-Control"] = "max-age=300"
     return response

@@ -13,13 +13,21 @@ urlpatterns: list = [
     path("verify/credential/", credential_views.verify, name="verify_credential"),
     path("verify/<str:code>/", verify_views.verify, name="verify"),
     path("credentials/jwks.json", credential_views.jwks, name="credential_jwks"),
-    path("credentials/issuers/<slug:slug>/", credential_views.issuer, name="credential_issuer"),
     path(
-        "credentials/achievements/<slug:slug>/",
+        "credentials/issuers/<slug:programme_slug>/",
+        credential_views.issuer,
+        name="credential_issuer",
+    ),
+    path(
+        "credentials/achievements/<slug:cohort_slug>/",
         credential_views.achievement,
         name="credential_achievement",
     ),
-    path("credentials/status/<slug:slug>/", credential_views.status, name="credential_status"),
+    path(
+        "credentials/status/<slug:programme_slug>/",
+        credential_views.status,
+        name="credential_status",
+    ),
     path(
         "certificates/<str:code>/credential/",
         credential_views.download,
