@@ -251,7 +251,7 @@ def verify_credential(text: str) -> Verdict:
         )
     try:
         decoded = jwt.decode(token, KeySet.import_key_set(public_key_set()), algorithms=[ALGORITHM])
-    except (JoseError, ValueError, TypeError):
+    except (JoseError, ValueError, TypeError, KeyError):
         return Verdict(
             False, _("The signature does not match any of our keys: this credential is not ours.")
         )
