@@ -236,12 +236,63 @@ def _token_in(text: str) -> str | None:
     return None
 
 
+def _certificate_of(credential_url: str) -> Certificate | None:
+    code = credential_url.rstrip("/").rsplit("/", 1)[-1]
+    return Certificate.objects.select_related("cohort__programme").filter(code=code).first()
+
+
+# What an unsigned copy must repeat exactly to match what we issued.
+COMPARED = ("id", "type", "validFrom", "name", "credentialSubject")
+
+
+def _unsigned_match(text: str) -> Verdict | None:
+    """A credential's JSON without its signature (as a wallet or a viewer shows it): compared
+    with the credential we issued under its ``id``. None when it is not such a JSON at all."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(document, dict) or "OpenBadgeCredential" not in document.get("type", []):
+        return None
+    certificate = _certificate_of(str(document.get("id", "")))
+    if certificate is None or document.get("id") != credential_id(certificate):
+        return Verdict(False, _("We issued no credential with this id."))
+    issued = _clean(credential(certificate))
+    issuer = document.get("issuer")
+    issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if issuer != issued["issuer"]["id"] or any(
+        document.get(key) != issued[key] for key in COMPARED
+    ):
+        return Verdict(False, _("This credential differs from the one we issued under its id."))
+    if not certificate.is_valid:
+        return Verdict(
+            True,
+            _("This unsigned copy matches a credential we issued, but it was revoked."),
+            certificate,
+            document,
+        )
+    return Verdict(
+        True,
+        _(
+            "This unsigned copy matches, word for word, a valid credential we issued. (It "
+            "carries no signature: for proof that needs no visit here, ask for the signed file.)"
+        ),
+        certificate,
+        document,
+    )
+
+
 def verify_credential(text: str) -> Verdict:
-    """Check a credential as someone pasted it (a JWT, or JSON holding one) against the keys
-    we publish, then against our records: whose it is and whether it still stands."""
+    """Check a credential as someone pasted it against the keys we publish, then against our
+    records: whose it is and whether it still stands. A signed credential (the JWT, or JSON
+    holding it) is checked by its signature; the credential's JSON without one is compared
+    with what we issued under its id."""
     text = (text or "")[:MAX_INPUT]
     token = _token_in(text)
     if token is None:
+        unsigned = _unsigned_match(text)
+        if unsigned is not None:
+            return unsigned
         return Verdict(
             False,
             _(
@@ -260,11 +311,7 @@ def verify_credential(text: str) -> Verdict:
         jwt.JWTClaimsRegistry(iss={"essential": True}, jti={"essential": True}).validate(claims)
     except JoseError:
         return Verdict(False, _("This credential is signed by us but not valid yet."))
-    certificate = (
-        Certificate.objects.select_related("cohort__programme")
-        .filter(code=str(claims.get("jti", "")).rstrip("/").rsplit("/", 1)[-1])
-        .first()
-    )
+    certificate = _certificate_of(str(claims.get("jti", "")))
     if (
         certificate is None
         or claims.get("jti") != credential_id(certificate)

@@ -137,8 +137,9 @@ def test_verification_page_refuses_a_tampered_or_foreign_credential(client, cert
     tampered = ".".join([header, foreign.split(".")[1], signature])
     client.logout()
 
-    # A changed payload, someone else's signature, garbage, and the JSON without signature.
-    for pasted in (tampered, foreign, "not a credential", json.dumps(claims)):
+    altered = json.dumps(claims | {"name": "Certificate of excellence"})
+    # A changed payload, someone else's signature, garbage, and an altered unsigned copy.
+    for pasted in (tampered, foreign, "not a credential", altered):
         response = client.post(reverse("certificates:verify_credential"), {"credential": pasted})
         assert response.status_code == 422, pasted
         assert "genuine" not in response.content.decode()
@@ -195,3 +196,19 @@ def test_participant_page_links_the_credential_and_linkedin(client, certificate)
     assert (query["issueYear"], query["issueMonth"]) == (["2025"], ["4"])
     assert query["certId"] == [certificate.code]
     assert query["certUrl"] == [f"https://circle.example.org/verify/{certificate.code}/"]
+
+
+def test_verification_page_compares_an_unsigned_copy_with_what_we_issued(client, certificate):
+    token = download(client, certificate)
+    claims = jwt.decode(token, KeySet.import_key_set(credentials.public_key_set())).claims
+    unsigned = {key: value for key, value in claims.items() if key not in {"iss", "jti", "nbf"}}
+    client.logout()
+
+    response = client.post(
+        reverse("certificates:verify_credential"), {"credential": json.dumps(unsigned)}
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This unsigned copy matches, word for word, a valid credential we issued." in html
+    assert "Ελένη Παπαδοπούλου" in html
