@@ -112,7 +112,7 @@ class Cohort(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("cohorts:detail", kwargs={"cohort_slug": self.slug})
+        return reverse("circle:detail", kwargs={"cohort_slug": self.slug})
 
     def clean(self) -> None:
         errors = {}

@@ -3,36 +3,13 @@
 (The pipeline's filter form lives in ``forms.py`` beside the nomination form.)
 """
 
-import zoneinfo
-from datetime import datetime
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort
+from metlib.forms import ZonedDateTimeField
 
 from .models import Call
-
-
-class CohortLocalDateTimeField(forms.DateTimeField):
-    """A date and time typed in the cohort's zone, whoever types it; stored as a UTC instant.
-
-    Django reads a naive date-time in the *viewer's* zone; here the zone is the cohort's
-    (set on the field as ``zone``), so "23:59" means 23:59 where the cohort runs.
-    """
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    zone: zoneinfo.ZoneInfo = zoneinfo.ZoneInfo("UTC")
-
-    def prepare_value(self, value: object) -> object:
-        with timezone.override(self.zone):
-            return super().prepare_value(value)
-
-    def to_python(self, value: object) -> datetime | None:
-        # Also refuses, beside the field, a local time that a clock change skips or repeats.
-        with timezone.override(self.zone):
-            return super().to_python(value)
 
 
 class CallDatesForm(forms.ModelForm):
@@ -42,8 +19,8 @@ class CallDatesForm(forms.ModelForm):
         model = Cohort
         fields = ["nominations_open_at", "nominations_deadline", "announcement_date"]
         field_classes = {
-            "nominations_open_at": CohortLocalDateTimeField,
-            "nominations_deadline": CohortLocalDateTimeField,
+            "nominations_open_at": ZonedDateTimeField,
+            "nominations_deadline": ZonedDateTimeField,
         }
         widgets = {
             "announcement_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

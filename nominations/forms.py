@@ -240,65 +240,13 @@ class NominationForm(forms.ModelForm):
             if not data.get(name):
                 self.add_error(name, _("Every commitment is needed before you can submit."))
 
-    def _apply_extras(self, nomination: Nomination) -> None:
-        """Set what a plain ModelForm cannot: the yes/no stipend answer and the library."""
-        data = self.cleaned_data
-        if "stipend_conditional" in data:
-            nomination.stipend_conditional = data["stipend_conditional"]
-        library = data.get("library")
-        new_parts = ("new_library_name", "new_library_city", "new_library_country")
-        if (
-            library is None
-            and data.get("new_library_name")
-            and not any(
-                name in self.errors for name in (*new_parts, "new_library_population", "library")
-            )
-        ):
-            library, _created = Library.objects.get_or_create(
-                name=data["new_library_name"].strip(),
-                city=data["new_library_city"].strip(),
-                country=data["new_library_country"],
-                defaults={"city_population": data["new_library_population"]},
-            )
-        elif (
-            library is not None
-            and library.city_population is None
-            and data.get("new_library_population") is not None
-        ):
-            library.city_population = data["new_library_population"]
-            library.save(update_fields=["city_population"])
-        if "library" not in self.errors:
-            nomination.library = library
-
-    def _themes_to_save(self) -> bool:
+    def themes_changed(self) -> bool:
         """Whether the themes need writing: chosen, and not what the nomination holds."""
         return "themes" in self.cleaned_data and "themes" in self.changed_data
 
-    def _save_m2m(self) -> None:
-        # The themes are the only many-to-many field; unchanged, they cost no query.
-        if self._themes_to_save():
-            self.instance.themes.set(self.cleaned_data["themes"])
-
     def save(self, commit: bool = True) -> Nomination:
-        nomination = super().save(commit=False)
-        self._apply_extras(nomination)
-        if commit:
-            nomination.save()
-            self.save_m2m()
-        return nomination
-
-    def save_valid_parts(self) -> Nomination:
-        """Save every field that passed validation and leave the others as they were.
-
-        Used when a draft has a malformed field (say, an invalid email address): nothing
-        else the nominator typed is lost.
-        """
-        nomination = self.instance  # already carries every valid value (ModelForm._post_clean)
-        self._apply_extras(nomination)
-        nomination.save()
-        if self._themes_to_save():
-            nomination.themes.set(self.cleaned_data["themes"])
-        return nomination
+        # Forms validate; nominations.drafts.write saves (the typed library included).
+        raise NotImplementedError("save a nomination form with nominations.drafts.write")
 
 
 def _help_with_limit(help_text: str, limit: int) -> str:

@@ -179,6 +179,16 @@ class Nomination(models.Model):
     candidate_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     candidate_confirmed_at = models.DateTimeField(_("candidate confirmed"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # The participant this nomination made, set by enrolment: the one link from a person in the
+    # cohort to their project (nominations.selectors.projects_of reads it).
+    participant = models.OneToOneField(
+        "cohorts.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="nomination",
+        verbose_name=_("participant"),
+    )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)

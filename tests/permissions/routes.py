@@ -41,7 +41,7 @@ PK_OBJECTS = (
     ("calendar:", "event"),
     ("certificates:batch", "batch"),
     ("certificates:", "certificate"),
-    ("cohorts:library", "library"),
+    ("circle:library", "library"),
 )
 
 
