@@ -7,6 +7,7 @@ the cohort's letterhead. Rendering never touches the network: the URL fetcher se
 too) and files under our static folders, and refuses everything else.
 """
 
+import hashlib
 import mimetypes
 import threading
 import time
@@ -76,23 +77,23 @@ class CertificateFetcher(URLFetcher):
 def _from_storage(name: str, *, url: str) -> URLFetcherResponse:
     if ".." in name or not name.startswith(STORAGE_FOLDERS):
         raise RefusedFetch(f"Not a certificate image: {name[:80]!r}")
+    with default_storage.open(name, "rb") as handle:
+        body = handle.read()
+    # Kept by content, not by name: a file replaced under the same name is never stale.
+    key = hashlib.sha256(body).digest()
     images = _per_thread.__dict__.setdefault("images", {})
-    if name not in images:
-        with default_storage.open(name, "rb") as handle:
-            body = handle.read()
+    if key not in images:
         if len(images) >= MAX_KEPT_IMAGES:
             images.clear()
-        images[name] = print_ready(body)
-    return URLFetcherResponse(url, images[name], {"Content-Type": "image/jpeg"})
+        images[key] = print_ready(body)
+    return URLFetcherResponse(url, images[key], {"Content-Type": "image/jpeg"})
 
 
 def print_ready(body: bytes) -> bytes:
     """An uploaded logo or signature as WeasyPrint embeds it fastest: a JPEG (copied into
     the PDF as it is, where a PNG is decoded and compressed again for every certificate), on
-    white where it was transparent, no larger than it prints at 300 dpi.
-
-    Storage names are unique (a new upload gets a new name), so each worker thread keeps
-    what it made by name and reads storage once per image, not once per certificate.
+    white where it was transparent, no larger than it prints at 300 dpi. Each worker thread
+    keeps what it made, so an image is converted once, not once per certificate.
     """
     with Image.open(BytesIO(body)) as image:
         image = ImageOps.exif_transpose(image)
@@ -319,8 +320,7 @@ def warm_up() -> float:
     """Render a stand-in certificate (no database) in this thread, so that the site's URLs,
     the fonts (every face the certificate uses, in Latin, Greek and Cyrillic), the parsed
     stylesheet and the colour profile are loaded before the first real certificate; seconds
-    it took. Celery
-    workers call it when their process starts."""
+    it took. Celery workers call it when their process starts."""
     started = time.perf_counter()
     # The first reverse() imports every URL module of the site, and the views behind them.
     url = settings.SITE_URL + reverse("certificates:verify", args=["w" * 32])

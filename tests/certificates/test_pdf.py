@@ -353,3 +353,17 @@ def test_qr_code_decodes_at_screen_and_print_resolutions(certificate, write_pdf,
     )
 
     assert decoded.strip() == verification_url(certificate)
+
+
+def test_signature_replaced_under_the_same_name_prints_the_new_image(write_pdf, tmp_path):
+    certificate = CertificateFactory()
+    signatory = SignatoryFactory(cohort=certificate.cohort, name="Ana Signed")
+    signatory.signature.save("ana.png", ContentFile(png(size=(240, 80))), save=True)
+    write_pdf(certificate)
+    name = signatory.signature.name
+    signatory.signature.storage.delete(name)
+    signatory.signature.storage.save(name, ContentFile(png(size=(300, 60))))
+
+    images = run("pdfimages", "-list", write_pdf(certificate)).splitlines()[2:]
+
+    assert [line.split()[3:5] for line in images] == [["300", "60"]]
