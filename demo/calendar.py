@@ -10,11 +10,17 @@ it twice leaves exactly the rows that loading it once did.
 
 import uuid
 import zoneinfo
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.utils import timezone
 
 from cohorts.models import Cohort, Membership, MentoringGroup, Role, Theme
-from sessions.models import Event
-from sessions.schedule import nth_weekday
+from sessions.models import Attendance, Event
+from sessions.presenters import participants_of, suggest_presenters
+from sessions.schedule import Occurrence, nth_weekday, title_for
 
 from .people import THEMES
 
@@ -57,9 +63,16 @@ def demo_uid(cohort: Cohort, name: str) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"metlib-demo:{cohort.slug}:{name}")
 
 
-def _event(cohort: Cohort, name: str, **fields: object) -> Event:
+def demo_uid_for(key: str, name: str) -> uuid.UUID:
+    """The same calendar id for the same event of a cohort that moves with the day."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"metlib-demo:{key}:{name}")
+
+
+def _event(cohort: Cohort, name: str, *, key: str = "", **fields: object) -> Event:
+    """Create or update one demo event; ``key`` (a cohort's stable demo key, see
+    :mod:`demo.today`) names it in place of the cohort's slug, which moves with the day."""
     event, _created = Event.objects.update_or_create(
-        uid=demo_uid(cohort, name),
+        uid=demo_uid_for(key, name) if key else demo_uid(cohort, name),
         defaults={"cohort": cohort, "status": Event.Status.SCHEDULED, **fields},
     )
     return event
@@ -167,3 +180,159 @@ def load_calendar(*, cohort: Cohort) -> list[Event]:
                 )
             )
     return events
+
+
+# --- The running cohort's calendar (demo.today) ------------------------------------------------
+
+# Group mentoring in these months of the year (0: the first), on the second Monday, so never on
+# the day of a monthly session (Tuesday to Thursday).
+RUNNING_MENTORING_MONTHS = (1, 4, 7, 10)
+MONDAY = 0
+PRESENTERS_PER_SESSION = 2
+
+
+@dataclass(frozen=True)
+class RunningCalendar:
+    """What :func:`load_running_calendar` loaded, for the command to report."""
+
+    events: list[Event]
+    groups: list[MentoringGroup]
+    next_session: Event
+    presented: int  # monthly sessions with presenters, up to the next one
+    marks: int  # attendance marks of the past events
+
+
+def _month(first: date, months: int) -> tuple[int, int]:
+    index = first.year * 12 + first.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def load_running_events(*, cohort: Cohort, key: str, dates: Sequence[Occurrence]) -> list[Event]:
+    """The monthly sessions the rule gives and each mentoring group's sessions."""
+    themes = list(Theme.objects.filter(cohort=cohort).order_by("position"))
+    events = [
+        _event(
+            cohort,
+            f"monthly-{number}",
+            key=key,
+            kind=Event.Kind.MONTHLY,
+            title=title_for("Monthly session {n}, {month}", number=number, occurrence=occurrence),
+            theme=themes[number - 1] if number <= len(themes) else None,
+            starts_at=occurrence.starts_at,
+            ends_at=occurrence.ends_at,
+            video_url=DEMO_VIDEO_URL,
+            place="",
+            mentoring_group=None,
+        )
+        for number, occurrence in enumerate(dates, start=1)
+    ]
+    for group_number, group in enumerate(load_mentoring_groups(cohort=cohort), start=1):
+        for months in RUNNING_MENTORING_MONTHS:
+            year, month = _month(cohort.programme_start, months)
+            day = nth_weekday(year, month, nth=2, weekday=MONDAY)
+            assert day is not None  # every month has a second Monday
+            starts_at = datetime.combine(day, MENTORING_TIME, tzinfo=UTC)
+            events.append(
+                _event(
+                    cohort,
+                    f"mentoring-{group_number}-{months}",
+                    key=key,
+                    kind=Event.Kind.MENTORING,
+                    title=f"Group mentoring: {group.name}",
+                    theme=None,
+                    mentoring_group=group,
+                    starts_at=starts_at,
+                    ends_at=starts_at + MENTORING_LENGTH,
+                    video_url=DEMO_VIDEO_URL,
+                    place="",
+                )
+            )
+    return events
+
+
+def load_presenters(*, cohort: Cohort, now: datetime) -> tuple[Event, int]:
+    """Presenters for every monthly session up to the next one: the past ones in turn, in the
+    presenters page's order, the next one as :func:`sessions.presenters.suggest_presenters`
+    suggests; none yet for the later ones. Written directly: assigning through
+    :func:`sessions.presenters.set_presenters` mails an updated invitation to each presenter.
+    Returns the next session and how many sessions have presenters."""
+    sessions = list(
+        Event.objects.filter(cohort=cohort, kind=Event.Kind.MONTHLY).order_by("starts_at", "pk")
+    )
+    past = [event for event in sessions if event.starts_at <= now]
+    upcoming, later = sessions[len(past)], sessions[len(past) + 1 :]
+    people = participants_of(cohort)
+    # set() changes only what differs, so a second load keeps the same rows.
+    for turn, event in enumerate(past):
+        first = turn * PRESENTERS_PER_SESSION
+        event.presenters.set(
+            [people[(first + i) % len(people)] for i in range(PRESENTERS_PER_SESSION)]
+        )
+    for event in later:
+        event.presenters.set([])
+    # The suggestion keeps the next session's presenters when a load made it before.
+    suggestion = suggest_presenters(cohort=cohort, per_session=PRESENTERS_PER_SESSION)
+    upcoming.presenters.set(suggestion[upcoming.pk])
+    return upcoming, len(past) + 1
+
+
+def _running_status(position: int, number: int) -> str:
+    """A fixed pattern: most present, now and then one absent or excused."""
+    if (position * 5 + number * 3) % 17 == 0:
+        return Attendance.Status.ABSENT
+    if (position * 7 + number) % 13 == 4:
+        return Attendance.Status.EXCUSED
+    return Attendance.Status.PRESENT
+
+
+def load_attendance_so_far(*, cohort: Cohort, facilitator: Any, now: datetime) -> int:
+    """Attendance marked for every event that is over; none for the rest (a load on an
+    earlier day may have marked some that are now ahead)."""
+    events = list(Event.objects.filter(cohort=cohort).order_by("starts_at", "pk"))
+    Attendance.objects.filter(event__in=[e for e in events if e.ends_at > now]).delete()
+    people = list(
+        Membership.objects.filter(cohort=cohort, role=Role.PARTICIPANT)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    members = {
+        group.pk: set(group.members.values_list("pk", flat=True))
+        for group in MentoringGroup.objects.filter(cohort=cohort)
+    }
+    marks = [
+        Attendance(
+            event=event,
+            person_id=person_id,
+            status=_running_status(position, number),
+            recorded_by=facilitator,
+        )
+        for number, event in enumerate(e for e in events if e.ends_at <= now)
+        for position, person_id in enumerate(people)
+        if event.mentoring_group_id is None or person_id in members[event.mentoring_group_id]
+    ]
+    Attendance.objects.bulk_create(
+        marks,
+        update_conflicts=True,
+        unique_fields=["event", "person"],
+        update_fields=["status", "recorded_by"],
+    )
+    return len(marks)
+
+
+def load_running_calendar(
+    *, cohort: Cohort, key: str, dates: Sequence[Occurrence], facilitator: Any
+) -> RunningCalendar:
+    """The running cohort's year so far: its events, mentoring groups, presenters up to the
+    next session and attendance of the past ones. No invitation or reminder is queued; the
+    reminders of the next session are due, for the reminder scan to find. Safe to run again.
+    Run it after the cohort's selection: the groups and presenters take its participants."""
+    now = timezone.now()
+    events = load_running_events(cohort=cohort, key=key, dates=dates)
+    upcoming, presented = load_presenters(cohort=cohort, now=now)
+    return RunningCalendar(
+        events=events,
+        groups=list(MentoringGroup.objects.filter(cohort=cohort).order_by("name")),
+        next_session=upcoming,
+        presented=presented,
+        marks=load_attendance_so_far(cohort=cohort, facilitator=facilitator, now=now),
+    )

@@ -18,7 +18,7 @@ import datetime as dt
 import enum
 import uuid
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from django.utils.crypto import salted_hmac
@@ -287,4 +287,106 @@ def load_nominations(*, cohort: Cohort, libraries: Iterable[Library]) -> list[No
             facilitator=facilitator,
         )
         for index, row in enumerate(NOMINATIONS)
+    ]
+
+
+# --- The cohorts that live relative to today (demo.today) ------------------------------------
+
+FIELDS = frozenset(DemoNomination._fields)
+
+# The running cohort's nominations with the outcome its selection gave each
+# (demo/data/running.toml), and the open call's (demo/data/open-call.toml).
+RUNNING = tuple(read("running")["nomination"])
+OUTCOMES = {row["key"]: row["outcome"] for row in RUNNING}
+OPEN = tuple(read("open-call")["nomination"])
+TEMPLATE = read("call-template")
+
+
+def rows_of(
+    data: Iterable[dict], *, stage: Stage | None = None, day_of: Callable[[dict], dt.date]
+) -> tuple[DemoNomination, ...]:
+    """Demo nominations from a data file's rows: ``stage`` for every row (else the row's own)
+    and the day ``day_of`` gives each row."""
+    return tuple(
+        _nomination(
+            {
+                **{name: value for name, value in row.items() if name in FIELDS},
+                "stage": (stage or Stage[row["stage"].upper()]).name,
+                "day": day_of(row).isoformat(),
+            }
+        )
+        for row in data
+    )
+
+
+def running_rows(*, deadline: dt.date) -> tuple[DemoNomination, ...]:
+    """The running cohort's nominations, all submitted and confirmed before ``deadline``."""
+    return rows_of(
+        RUNNING,
+        stage=Stage.CONFIRMED,
+        day_of=lambda row: deadline - dt.timedelta(days=row["days_before_deadline"]),
+    )
+
+
+def open_rows(*, today: dt.date) -> tuple[DemoNomination, ...]:
+    """The open call's nominations, saved or submitted the given number of days ago."""
+    return rows_of(OPEN, day_of=lambda row: today - dt.timedelta(days=row["days_ago"]))
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def load_later_call(*, cohort: Cohort) -> Call:
+    """Create or update ``cohort``'s call with the words of the later call's template
+    (demo/data/call-template.toml), its dates filled in."""
+    words = {
+        "facilitator": FACILITATOR_NAME,
+        "start": f"{cohort.programme_start:%B %Y}",
+        "end": f"{cohort.programme_end:%B %Y}",
+        "deadline": _long_date(cohort.nominations_deadline.astimezone(cohort.zone).date()),
+        "announcement": _long_date(cohort.announcement_date),
+        "year": cohort.programme_start.year,
+    }
+    call, _ = Call.objects.update_or_create(
+        cohort=cohort,
+        defaults={
+            **{
+                part: TEMPLATE[part].format(**words)
+                for part in (
+                    "introduction",
+                    "eligibility",
+                    "requirements",
+                    "programme",
+                    "conference",
+                    "stipends",
+                    "selection",
+                )
+            },
+            "timeline": "\n".join(line.format(**words) for line in TEMPLATE["timeline"]),
+            "contact_name": FACILITATOR_NAME,
+            "contact_email": FACILITATOR_EMAIL,
+            "min_city_population": 400_000,
+            "nominations_per_library": 1,
+            "working_language": "English",
+        },
+    )
+    return call
+
+
+def load_rows(
+    *, cohort: Cohort, rows: Iterable[DemoNomination], libraries: Iterable[Library]
+) -> list[Nomination]:
+    """Create or update ``rows`` as nominations to ``cohort`` by the libraries' nominators."""
+    by_name = {library.name: library for library in libraries}
+    facilitator = User.objects.get(email=FACILITATOR_EMAIL)
+    return [
+        load_nomination(
+            row=row,
+            index=index,
+            cohort=cohort,
+            library=by_name[row.library],
+            facilitator=facilitator,
+        )
+        for index, row in enumerate(rows)
     ]

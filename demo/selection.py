@@ -52,7 +52,7 @@ from nominations.models import (
     Selection,
 )
 
-from .nominations import NOMINATORS
+from .nominations import NOMINATORS, OUTCOMES
 from .people import COHORT_ZONE, load_account
 
 Status = Nomination.Status
@@ -349,7 +349,14 @@ def outcomes_of(
 
 
 def load_decision(
-    *, nomination: Nomination, outcome: str, stipend: bool, note: str, facilitator: User
+    *,
+    nomination: Nomination,
+    outcome: str,
+    stipend: bool,
+    note: str,
+    facilitator: User,
+    decided_at: dt.datetime = DECIDED_AT,
+    published_at: dt.datetime = PUBLISHED_AT,
 ) -> Decision:
     """Create or update one published decision and its two events: decided, then published."""
     decision, _created = Decision.objects.update_or_create(
@@ -359,11 +366,11 @@ def load_decision(
             "stipend_awarded": stipend,
             "note": note,
             "decided_by": facilitator,
-            "decided_at": DECIDED_AT,
-            "published_at": PUBLISHED_AT,
+            "decided_at": decided_at,
+            "published_at": published_at,
         },
     )
-    for action, at in ((Action.DECIDED, DECIDED_AT), (Action.PUBLISHED, PUBLISHED_AT)):
+    for action, at in ((Action.DECIDED, decided_at), (Action.PUBLISHED, published_at)):
         DecisionEvent.objects.update_or_create(
             nomination=nomination,
             action=action,
@@ -471,3 +478,98 @@ def load_selection(*, cohort: Cohort, advisors: Sequence[User], facilitator: Use
         stipends=sum(decision.stipend_awarded for decision in decisions),
         participant=participants[0],
     )
+
+
+# --- The running cohort's selection (demo.today) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunningSelection:
+    """What :func:`load_running_selection` loaded, for the command to report."""
+
+    accepted: tuple[Nomination, ...]  # in the data file's order
+    waitlisted: int
+    declined: int
+    stipends: int
+    participants: tuple[User, ...]
+
+
+def load_running_selection(
+    *, cohort: Cohort, published_at: dt.datetime, facilitator: User
+) -> RunningSelection:
+    """The running cohort's selection, published at ``published_at``: each nomination's
+    outcome as the data file gives it (demo/data/running.toml), the accepted enrolled with
+    :func:`nominations.selection.enrol_participant`, a few on the waitlist. Nobody is told:
+    no mail is queued. Safe to run again."""
+    load_criteria(cohort=cohort)
+    deadline = cohort.nominations_deadline
+    Selection.objects.update_or_create(
+        cohort=cohort,
+        defaults={
+            "assignment": Selection.Assignment.BALANCED,
+            "reviewers_per_nomination": REVIEWERS_PER_NOMINATION,
+            "review_opened_at": deadline + dt.timedelta(hours=14),
+            "review_opened_by": facilitator,
+            "closed_at": published_at - dt.timedelta(days=1),
+            "published_at": published_at,
+            "published_by": facilitator,
+        },
+    )
+    nominations = {
+        nomination.candidate_email.split("@")[0]: nomination
+        for nomination in Nomination.objects.filter(cohort=cohort).select_related("library")
+    }
+    stipends = 0
+    decisions = []
+    for key, outcome in OUTCOMES.items():
+        nomination = nominations[key]
+        stipend = (
+            outcome == Outcome.ACCEPTED
+            and bool(nomination.stipend_reason)
+            and stipends < cohort.stipends_available
+        )
+        stipends += stipend
+        decisions.append(
+            load_decision(
+                nomination=nomination,
+                outcome=outcome,
+                stipend=stipend,
+                note="",
+                facilitator=facilitator,
+                decided_at=published_at - dt.timedelta(hours=20),
+                published_at=published_at,
+            )
+        )
+        Nomination.objects.filter(pk=nomination.pk).update(status=outcome, updated_at=published_at)
+    accepted = tuple(
+        nominations[key] for key, outcome in OUTCOMES.items() if outcome == Outcome.ACCEPTED
+    )
+    participants = tuple(enrol(nomination=nomination) for nomination in accepted)
+    outcomes = [decision.outcome for decision in decisions]
+    return RunningSelection(
+        accepted=accepted,
+        waitlisted=outcomes.count(Outcome.WAITLISTED),
+        declined=outcomes.count(Outcome.DECLINED),
+        stipends=stipends,
+        participants=participants,
+    )
+
+
+def load_open_selection(*, cohort: Cohort) -> Selection:
+    """The open call's selection, prepared and not begun: its criteria and how nominations
+    will be shared out. Review cannot open while the call is open (opening review closes
+    the call), so no nomination is assigned yet."""
+    load_criteria(cohort=cohort)
+    selection_row, _created = Selection.objects.update_or_create(
+        cohort=cohort,
+        defaults={
+            "assignment": Selection.Assignment.BALANCED,
+            "reviewers_per_nomination": REVIEWERS_PER_NOMINATION,
+            "review_opened_at": None,
+            "review_opened_by": None,
+            "closed_at": None,
+            "published_at": None,
+            "published_by": None,
+        },
+    )
+    return selection_row
