@@ -20,7 +20,14 @@ from django.utils.text import slugify
 
 from certificates import issuing
 from certificates.eligibility import eligibility_for_cohort, set_override
-from certificates.models import Certificate, CertificateSettings, PrintedName, Signatory
+from certificates.models import (
+    BatchItem,
+    Certificate,
+    CertificateSettings,
+    IssueBatch,
+    PrintedName,
+    Signatory,
+)
 from cohorts.models import Cohort, Membership, MentoringGroup, Role
 from metlib.models import User
 from sessions.models import Attendance, Event
@@ -162,16 +169,30 @@ def load_certificates(*, cohort: Cohort, facilitator: User) -> DemoCertificates:
         cohort=cohort, person=people[position], eligible=True, reason=reason, by=facilitator
     )
     rows = eligibility_for_cohort(cohort=cohort)
+    # Issued as the facilitator issues them, in one batch, whose page the demo can show.
+    batch = IssueBatch.objects.filter(cohort=cohort).order_by("pk").first()
+    if batch is None:
+        batch = IssueBatch.objects.create(cohort=cohort, requested_by=facilitator)
+    issued = 0
     for row in rows:
         if issuing.left_out_reason(row) is not None:
             continue
         certificate = issuing.certificate_for(
-            cohort=cohort, person=row.person, batch=None, by=facilitator
+            cohort=cohort, person=row.person, batch=batch, by=facilitator
         )
         if certificate.issued_at != ISSUED_AT:
             certificate.issued_at = ISSUED_AT
             certificate.save(update_fields=["issued_at"])
         issuing.render_and_store(certificate=certificate)
+        BatchItem.objects.update_or_create(
+            batch=batch,
+            person=row.person,
+            defaults={"status": BatchItem.Status.DONE, "attempts": 1, "certificate": certificate},
+        )
+        issued += 1
+    IssueBatch.objects.filter(pk=batch.pk).update(
+        created_at=ISSUED_AT, total=issued, done=issued, failed=0, finished_at=ISSUED_AT
+    )
     return DemoCertificates(
         marks=marks,
         eligible=sum(row.eligible for row in rows),

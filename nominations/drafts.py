@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from cohorts.models import Cohort, Library
 
-from . import submission
+from . import candidate, submission
 from .forms import NominationForm
 from .models import Nomination
 
@@ -238,19 +238,18 @@ def change_submitted(
     outcome = Outcome(form, nomination, done=False)
     if not form.is_valid():
         return outcome.tell(messages.WARNING, not_saved_yet())
-    new_candidate = "candidate_email" in form.changed_data
+    asked_before = candidate.current_link(nomination)
     try:
         with transaction.atomic():
             write(form)
+            # Asks the candidate again when their address or what they confirmed changed.
             submission.submit_nomination(nomination=nomination, by=user)
-            if new_candidate:
-                submission.ask_candidate_again(nomination=nomination)
     except submission.SubmissionRefused as refused:
         if _show_refusal(outcome, refused):
             outcome.tell(messages.WARNING, not_saved_yet())
         return outcome
     outcome.done = True
-    if new_candidate:
+    if candidate.current_link(nomination) != asked_before:
         return outcome.tell(
             messages.SUCCESS,
             _("Your changes are saved. We have asked %(email)s to confirm the nomination.")

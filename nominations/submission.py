@@ -226,20 +226,6 @@ def _queue_receipt(*, nomination: Nomination) -> None:
     )
 
 
-def ask_candidate_again(*, nomination: Nomination) -> None:
-    """A submitted nomination's candidate address (or something they confirmed) changed: ask
-    them to confirm, with a new link; the old link stops working. Nothing happens when the
-    current link already fits (e.g. :func:`submit_nomination` has just asked). Call it in the
-    transaction that saved the change.
-
-    Raises :class:`SubmissionRefused` when the limits on confirmation requests are reached.
-    """
-    try:
-        candidate.ask_again_if_changed(nomination=nomination)
-    except candidate.RequestRefused as refused:
-        raise SubmissionRefused([refused.message]) from refused
-
-
 def find_by_candidate_token(token: str) -> Nomination | None:
     """The nomination a confirmation link was issued for, whatever became of the link since
     (nominations.candidate says what the link shows); None for a token never issued."""

@@ -13,6 +13,7 @@ from cohorts.models import Cohort, Role
 from demo import nominations as nominations_now
 from demo.calendar import RunningCalendar, load_calendar, load_running_calendar
 from demo.certificates import load_certificates
+from demo.evaluation import load_evaluation
 from demo.nominations import creation_token, load_call, load_nominations
 from demo.people import COHORT_ZONE, DemoResult, load_demo
 from demo.selection import (
@@ -64,6 +65,10 @@ class Command(BaseCommand):
                 f"Certificates: {certificates.marks} attendance marks, {certificates.eligible} "
                 f"eligible, {certificates.issued} issued, {certificates.unconfirmed} names "
                 "awaiting confirmation; no mail queued"
+            )
+            _evaluation, answered = load_evaluation(cohort=result.cohort)
+            self.stdout.write(
+                f"Evaluation: closed 25 Mar 2025, {answered} participants answered; no mail queued"
             )
         self.stdout.write(
             self.style.SUCCESS(
