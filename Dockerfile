@@ -15,6 +15,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core \
+        gettext \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -29,6 +30,8 @@ COPY . .
 # Static files are collected into the image and served by whitenoise. The key only lets the
 # settings load for this one command; it is not stored in the image's environment.
 RUN SECRET_KEY=collectstatic-at-build-time-only python manage.py collectstatic --no-input
+# The translation catalogues (locale/) are compiled here; .mo files are not kept in git.
+RUN python scripts/translations.py compile
 
 # The code stays root's and read-only; the app may write only its media folder, which the
 # compose file mounts as a named volume (a new volume takes this folder's owner).
