@@ -7,11 +7,21 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.utils import translation
 
+from .languages import is_offered
 from .outbox import ACCOUNT_KEY_PREFIX, queue_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def new_user(self, request: Any) -> Any:
+        """A person who signs up keeps the language they were reading the site in."""
+        user = super().new_user(request)
+        language = translation.get_language()
+        if is_offered(language):
+            user.language = language
+        return user
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Render allauth's mail with the context allauth's own ``send_mail`` gives it; queue it."""
         # allauth's templates rely on these: the unknown-account mail names {{ email }}, the

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import BIOGRAPHY_LIMIT, User
@@ -37,6 +38,8 @@ class ProfileForm(forms.ModelForm):
         field = self.fields["biography"]
         note = _("Up to %(limit)s characters.") % {"limit": f"{BIOGRAPHY_LIMIT:,}"}
         field.help_text = f"{field.help_text} {note}"
+        # Only the languages offered now (each with a whole catalogue) may be chosen.
+        self.fields["language"].choices = settings.LANGUAGES
 
     def clean_time_zone(self) -> str:
         return self.cleaned_data["time_zone"].strip()
