@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from cohorts.models import Cohort, Library
 from cohorts.permissions import Perm, has_cohort_perm
+from metlib.languages import language_of
 from metlib.outbox import queue_templated_email
 
 from .models import Call, Nomination
@@ -214,7 +215,7 @@ def _queue_submission_mails(*, nomination: Nomination, candidate_token: str) -> 
             "nomination_url": settings.SITE_URL
             + reverse("nominations:detail", args=[nomination.pk]),
         },
-        language=getattr(nomination.nominator, "language", None),
+        language=language_of(nomination.nominator),
     )
     _queue_candidate_request(
         nomination=nomination,

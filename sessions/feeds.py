@@ -4,7 +4,6 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db.models import (
     Count,
     DateTimeField,
@@ -23,7 +22,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from cohorts.models import Membership, MentoringGroup, Role
-from metlib.languages import is_offered
+from metlib.languages import language_of
 
 from .models import CalendarFeed, Event, new_feed_secret
 
@@ -110,7 +109,7 @@ def _version(*values: Any) -> tuple:
 def feed_language(*, person: Any) -> str:
     """The language a person's feed is written in: their profile's while it is offered,
     else the site's. A calendar app's own Accept-Language says nothing about the person."""
-    return person.language if is_offered(person.language) else settings.LANGUAGE_CODE
+    return language_of(person)
 
 
 def feed_version(*, person: Any) -> tuple[str, datetime | None]:
