@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "nominations",
     "sessions.apps.CalendarConfig",  # label "calendar": Django owns "sessions",
     "certificates",
+    "modeltranslation",  # before the admin, whose forms it extends
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -223,6 +224,10 @@ LANGUAGES = [
     if code == LANGUAGE_CODE or _has_catalogue(code)
 ]
 USE_I18N = True
+# The call's texts may be given in any planned language: one column per language, fixed here
+# so that a catalogue coming or going never changes the database.
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in PLANNED_LANGUAGES)
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
 USE_TZ = True
 TIME_ZONE = env("TIME_ZONE", "UTC")
 

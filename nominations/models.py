@@ -59,6 +59,14 @@ class Call(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
     working_language = models.CharField(_("working language"), max_length=60, default="English")
+    # The texts above may be given in several languages (nominations/translation.py).
+    main_language = models.CharField(
+        _("main language"),
+        max_length=10,
+        choices=settings.PLANNED_LANGUAGES,
+        default="en",
+        help_text=_("The call is shown in this language to visitors whose own it is not given in."),
+    )
 
     class Meta:
         verbose_name = _("call for nominations")

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,6 +17,7 @@ from cohorts.models import Cohort
 from metlib.verified import verified_email_required
 
 from . import form_page, submission
+from .call_texts import call_texts
 from .form_page import TEMPLATE
 from .forms import NominationForm
 from .models import Nomination
@@ -23,14 +25,18 @@ from .selectors import nominations_by
 
 
 def call_page(request: HttpRequest, cohort_slug: str) -> HttpResponse:
-    """The public call for nominations of one cohort."""
+    """The public call for nominations of one cohort, its texts in the visitor's language
+    when given in it (or the one asked for with ``?lang=``), else the call's main language."""
     cohort = get_object_or_404(Cohort.objects.select_related("programme", "call"), slug=cohort_slug)
+    call = submission.call_of(cohort)
+    language = request.GET.get("lang") or get_language()
     return render(
         request,
         "nominations/call.html",
         {
             "cohort": cohort,
-            "call": submission.call_of(cohort),
+            "call": call,
+            "texts": call_texts(call=call, language=language) if call else None,
             "themes": list(cohort.themes.all()),
             "not_open_yet": submission.call_not_open_yet(cohort=cohort),
             "closed": submission.deadline_passed(cohort=cohort),
