@@ -12,17 +12,21 @@ import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from metlib.languages import is_offered
+from nominations.models import Call
 
 from .models import Certificate, CertificateSettings, Signatory
 from .qr import qr_svg
@@ -173,11 +177,19 @@ def _storage_url(name: str) -> str:
     return STORAGE_SCHEME + quote(name) if name else ""
 
 
+def certificate_language(*, cohort: Any) -> str:
+    """The language a cohort's certificates print in, whoever issues them and wherever:
+    the cohort's own (its call's main language) while offered, else the site's."""
+    language = Call.objects.filter(cohort=cohort).values_list("main_language", flat=True).first()
+    return language if is_offered(language) else settings.LANGUAGE_CODE
+
+
 def certificate_html(*, certificate: Certificate, compact: bool = False) -> str:
     """The certificate as HTML, ready for :func:`render_html_pdf`."""
-    context = certificate_context(certificate=certificate)
-    context["compact"] = compact
-    return render_to_string(TEMPLATE, context)
+    with translation.override(certificate_language(cohort=certificate.cohort)):
+        context = certificate_context(certificate=certificate)
+        context["compact"] = compact
+        return render_to_string(TEMPLATE, context)
 
 
 def render_html_pdf(*, html: str) -> tuple[bytes, int]:

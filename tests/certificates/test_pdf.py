@@ -267,7 +267,8 @@ def test_render_queries_cohort_letterhead_and_signatories_only(
 ):
     certificate = type(certificate).objects.get(pk=certificate.pk)
 
-    with django_assert_num_queries(4):  # cohort, programme, letterhead, signatories
+    # cohort, its language (its call's), programme, letterhead, signatories
+    with django_assert_num_queries(5):
         render_certificate_pdf(certificate=certificate)
 
 
