@@ -11,10 +11,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     WEB_CONCURRENCY=2
 
 # WeasyPrint's runtime: Pango, and HarfBuzz's subsetter (without it PDFs are ~8x slower).
-# DejaVu and Noto cover Latin with every European diacritic, Greek and Cyrillic names.
+# DejaVu and Noto cover Latin with every European diacritic, Greek, Cyrillic and Arabic;
+# Noto CJK covers Chinese (a cohort's certificates may print in it).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk \
         gettext \
     && rm -rf /var/lib/apt/lists/*
 
