@@ -33,6 +33,7 @@ services:
 
 ## make demo: install, migrate, load the demo cohort and serve it on http://127.0.0.1:8000
 demo: install
+	$(BIN)/python scripts/translations.py compile --optional
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 SITE_URL=$${SITE_URL:-http://$(DEMO_HOST):$(DEMO_PORT)} $(BIN)/python manage.py load_demo
 	@if [ -n "$$CELERY_BROKER_URL" ]; then \

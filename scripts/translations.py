@@ -15,6 +15,7 @@ import contextlib
 import gettext
 import os
 import re
+import shutil
 import sys
 import tempfile
 from collections import Counter
@@ -221,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["messages", "compile", "check"])
     parser.add_argument("-l", "--locale", action="append", default=[], help="e.g. fr, zh_Hans")
+    parser.add_argument(
+        "--optional", action="store_true", help="compile: without gettext, say so and go on"
+    )
     args = parser.parse_args(argv)
     _setup_django()
     from django.core.management import call_command
@@ -242,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
         if not catalogue_languages():
             print("No catalogue in locale/: nothing to compile.")
             return 0
+        if shutil.which("msgfmt") is None:
+            print("gettext's msgfmt is missing (apt-get install gettext): pages stay English.")
+            return 0 if args.optional else 1
         with contextlib.chdir(BASE_DIR):
             call_command("compilemessages", ignore_patterns=[*IGNORE, "node_modules"])
         return 0
