@@ -31,7 +31,8 @@ system-deps:
 services:
 	@scripts/services.sh
 
-## make demo: install, migrate, load the demo cohort and serve it on http://127.0.0.1:8000
+## make demo: install, migrate, load the demo (three cohorts) and serve it on http://$(DEMO_HOST):$(DEMO_PORT)
+## (defaults 127.0.0.1:8000; e.g. make demo DEMO_PORT=8001)
 demo: install
 	$(BIN)/python scripts/translations.py compile --optional
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input

@@ -20,7 +20,6 @@ def bench_environment(*, database_url: str, redis_url: str) -> dict[str, str]:
     return {
         "DJANGO_SETTINGS_MODULE": "metlib.settings",
         "DEBUG": "0",
-        "TESTING": "0",
         "SECRET_KEY": "bench-only-secret-key-never-used-anywhere-else-0123456789abcdef",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": "http://127.0.0.1",

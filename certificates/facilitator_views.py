@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cohorts.permissions import Perm, cohort_perm_required
 
-from . import eligibility, issuing
+from . import drift, eligibility, issuing
+from .filenames import printable_stem
 from .forms import OverrideForm, ReasonForm, RuleForm, SignatoryForm
 from .models import BatchItem, Certificate, CertificateSettings, IssueBatch, Signatory
 
@@ -24,6 +24,7 @@ def _page(request: HttpRequest, **forms) -> HttpResponse:
     rows = eligibility.eligibility_for_cohort(cohort=cohort)
     settings_row = CertificateSettings.objects.filter(cohort=cohort).first()
     ready = [row for row in rows if issuing.left_out_reason(row) is None]
+    signatories = list(Signatory.objects.filter(cohort=cohort))
     context = {
         "cohort": cohort,
         "rows": rows,
@@ -33,12 +34,14 @@ def _page(request: HttpRequest, **forms) -> HttpResponse:
         "rule_form": forms.get("rule_form")
         or RuleForm(instance=settings_row or CertificateSettings(cohort=cohort)),
         "signatory_form": forms.get("signatory_form") or SignatoryForm(),
-        "signatories": list(Signatory.objects.filter(cohort=cohort)),
+        "signatories": signatories,
+        "unsigned": [signatory for signatory in signatories if not signatory.signature],
         "override_form": forms.get("override_form"),
         "override_person": forms.get("override_person"),
         "running": issuing.running_batch(cohort),
         "batches": list(IssueBatch.objects.filter(cohort=cohort)[:5]),
         "decision_choices": OverrideForm.CHOICES,
+        "drifts": drift.drifted(rows),
     }
     status = 400 if any(form.errors for form in forms.values() if hasattr(form, "errors")) else 200
     return render(request, "certificates/eligibility.html", context, status=status)
@@ -80,6 +83,19 @@ def eligibility_page(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         messages.success(request, _("The decision for %(name)s is saved.") % {"name": person})
+    elif action == "keep":
+        certificate = get_object_or_404(
+            Certificate,
+            cohort=cohort,
+            revoked_at__isnull=True,
+            pk=_posted_id(request, "certificate"),
+        )
+        row = eligibility.eligibility_of(cohort=cohort, person=certificate.person)
+        drift.keep_certificate(certificate=certificate, row=row)
+        messages.success(
+            request,
+            _("The certificate of %(name)s is kept as issued.") % {"name": certificate.name},
+        )
     elif action == "signatory":
         form = SignatoryForm(request.POST, request.FILES, instance=Signatory(cohort=cohort))
         if not form.is_valid():
@@ -247,7 +263,8 @@ def _zip_stream(certificates: list[Certificate]) -> Iterator[bytes]:
     used: set[str] = set()
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:  # type: ignore[arg-type]
         for certificate in certificates:
-            stem = slugify(certificate.name) or "certificate"
+            # The name as printed, in UTF-8 (zipfile sets the archive's UTF-8 flag for it).
+            stem = printable_stem(certificate.name)
             name, number = f"{stem}.pdf", 2
             while name in used:
                 name, number = f"{stem}-{number}.pdf", number + 1

@@ -38,6 +38,7 @@ from metlib.languages import language_of
 from metlib.outbox import queue_templated_email
 
 from .eligibility import EligibilityRow, eligibility_for_cohort, eligibility_of
+from .filenames import printable_stem
 from .models import BatchItem, Certificate, IssueBatch
 
 logger = logging.getLogger(__name__)
@@ -133,6 +134,7 @@ def certificate_for(
                 monthly_total=row.monthly_total,
                 mentoring_attended=row.mentoring_attended,
                 attended_conference=row.attended_conference,
+                by_override=row.override is not None and not row.by_rule,
                 issued_by=by,
                 batch=batch,
             )
@@ -151,8 +153,14 @@ def _claim(item_id: int) -> BatchItem | None:
 
 
 def pdf_filename(certificate: Certificate) -> str:
+    """The stored file's name (ASCII: storages such as S3 keep it as a key)."""
     name = slugify(certificate.name) or "certificate"
     return f"{name}-{certificate.cohort.slug}.pdf"
+
+
+def download_filename(certificate: Certificate) -> str:
+    """The name a person's browser saves the PDF under: their name as printed."""
+    return f"{printable_stem(certificate.name)} - {certificate.cohort.slug}.pdf"
 
 
 def render_and_store(*, certificate: Certificate) -> bool:

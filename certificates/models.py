@@ -267,6 +267,9 @@ class Certificate(models.Model):
         _("mentoring sessions attended"), default=0
     )
     attended_conference = models.BooleanField(_("attended the conference"), default=False)
+    # Made eligible by the facilitator against the attendance rule: the certificate then says
+    # so instead of printing a count that contradicts the decision.
+    by_override = models.BooleanField(_("eligible by the facilitator's decision"), default=False)
 
     pdf = models.FileField(_("PDF"), upload_to="certificates/pdf/%Y/", blank=True)
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
@@ -296,6 +299,10 @@ class Certificate(models.Model):
         verbose_name=_("revoked by"),
     )
     revocation_reason = models.CharField(_("reason for revoking"), max_length=500, blank=True)
+    # When the facilitator saw that eligibility changed after issue and kept the certificate
+    # as it is: what eligibility said then (see certificates.drift), so the same change is
+    # not raised again, and a later one is.
+    kept_despite = models.CharField(_("kept despite"), max_length=100, blank=True)
     replaces = models.OneToOneField(
         "self",
         on_delete=models.SET_NULL,
@@ -323,3 +330,25 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+
+class CredentialKey(models.Model):
+    """A key the site signs Open Badges credentials with (ES256, a P-256 key as a JWK).
+
+    Kept in the database, so every web process and worker signs with the same key and a
+    credential verifies whichever machine issued it. A retired key signs nothing new but
+    stays published, so credentials it signed still verify.
+    """
+
+    kid = models.CharField(_("key id"), max_length=64, unique=True)
+    private_jwk = models.JSONField(_("private key (JWK)"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("credential signing key")
+        verbose_name_plural = _("credential signing keys")
+
+    def __str__(self) -> str:
+        return self.kid

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort
-from nominations.models import Nomination
 
 from .models import Certificate, PrintedName
 
@@ -44,24 +43,12 @@ def clean_printed_name(value: str) -> str:
 
 def suggested_name(*, cohort: Cohort, person: Any) -> str:
     """What to offer before anything is confirmed: the confirmed or saved name, the person's
-    display name, the candidate's name on their accepted nomination, or their email's local
-    part, in that order."""
+    display name (enrolment fills a blank one with the candidate's name), or their email's
+    local part, in that order."""
     saved = PrintedName.objects.filter(cohort=cohort, person=person).first()
     if saved is not None:
         return saved.name
-    if person.display_name.strip():
-        return person.display_name.strip()
-    nominated = (
-        Nomination.objects.filter(
-            cohort=cohort,
-            candidate_email__iexact=person.email,
-            status=Nomination.Status.ACCEPTED,
-        )
-        .exclude(candidate_name="")
-        .values_list("candidate_name", flat=True)
-        .first()
-    )
-    return nominated or person.email.split("@")[0]
+    return person.display_name.strip() or person.email.split("@")[0]
 
 
 def confirm_printed_name(*, cohort: Cohort, person: Any, name: str) -> PrintedName:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cohorts.models import Role
 from cohorts.permissions import Perm, cohort_perm_required, cohort_roles, has_cohort_perm
 
-from . import eligibility, issuing, names
+from . import credentials, eligibility, issuing, names
 from .forms import PrintedNameForm
 from .models import Certificate
 
@@ -57,6 +57,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "needs_reissue": names.needs_reissue(
                 printed=row.printed_name, certificate=row.certificate
             ),
+            "linkedin_url": (credentials.linkedin_url(row.certificate) if row.certificate else ""),
         },
         status=400 if form.errors else 200,
     )
@@ -81,17 +82,30 @@ def reissue_mine(request: HttpRequest) -> HttpResponse:
     return redirect("certificates:mine", cohort_slug=cohort.slug)
 
 
-@login_required
-@require_GET
-def download(request: HttpRequest, code: str) -> HttpResponse:
-    """The PDF, for its person or the cohort's facilitator; to anyone else it does not exist."""
-    certificate = Certificate.objects.select_related("cohort", "person").filter(code=code).first()
+def own_certificate(request: HttpRequest, code: str) -> Certificate | None:
+    """The certificate with ``code`` when it is the signed-in user's or they issue its
+    cohort's certificates; None otherwise (to anyone else it does not exist)."""
+    if not request.user.is_authenticated:
+        return None
+    certificate = (
+        Certificate.objects.select_related("cohort__programme", "person").filter(code=code).first()
+    )
     if certificate is None or not (
         certificate.person_id == request.user.pk
         or has_cohort_perm(
             user=request.user, cohort=certificate.cohort, perm=Perm.ISSUE_CERTIFICATES
         )
     ):
+        return None
+    return certificate
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, code: str) -> HttpResponse:
+    """The PDF, for its person or the cohort's facilitator; to anyone else it does not exist."""
+    certificate = own_certificate(request, code)
+    if certificate is None:
         raise Http404
     if not certificate.is_valid or not certificate.pdf:
         return render(
@@ -105,6 +119,6 @@ def download(request: HttpRequest, code: str) -> HttpResponse:
         content = pdf.read()
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=issuing.pdf_filename(certificate)
+        as_attachment=True, filename=issuing.download_filename(certificate)
     )
     return response

@@ -7,10 +7,14 @@ the cohort's letterhead. Rendering never touches the network: the URL fetcher se
 too) and files under our static folders, and refuses everything else.
 """
 
+import hashlib
 import mimetypes
 import threading
+import time
 from dataclasses import dataclass
 from functools import cache
+from importlib.resources import files
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -21,23 +25,32 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from PIL import Image, ImageOps
 from weasyprint import CSS, HTML
+from weasyprint.css import ColorProfile
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from metlib.languages import is_offered
-from nominations.models import Call
 
 from .models import Certificate, CertificateSettings, Signatory
 from .qr import qr_svg
 
 STYLESHEET = Path(__file__).resolve().parent / "print" / "certificate.css"
+COMPACT_STYLESHEET = STYLESHEET.with_name("compact.css")
 TEMPLATE = "certificates/pdf/certificate.html"
+PDF_VARIANT = "pdf/a-2a"
+OUTPUT_INTENT = "certificate-srgb"
 
 # Images on a certificate are referred to as ``storage:<name>``; only these folders of the
 # storage may be read while rendering.
 STORAGE_SCHEME = "storage:"
 STORAGE_FOLDERS = ("certificates/logos/", "certificates/signatures/")
+
+# Logos print at most 70 by 16 mm and signatures 37 by 13 mm: 300 dpi needs no more pixels.
+IMAGE_MAX_PIXELS = (900, 300)
+MAX_KEPT_IMAGES = 64  # per worker thread: a few cohorts' logos and signatures
 
 # The name's size steps down as it gets longer, then it wraps (see the stylesheet).
 NAME_SIZES = ((28, "xl"), (40, "l"), (60, "m"), (100, "s"))
@@ -69,8 +82,35 @@ def _from_storage(name: str, *, url: str) -> URLFetcherResponse:
         raise RefusedFetch(f"Not a certificate image: {name[:80]!r}")
     with default_storage.open(name, "rb") as handle:
         body = handle.read()
-    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return URLFetcherResponse(url, body, {"Content-Type": kind})
+    # Kept by content, not by name: a file replaced under the same name is never stale.
+    key = hashlib.sha256(body).digest()
+    images = _per_thread.__dict__.setdefault("images", {})
+    if key not in images:
+        if len(images) >= MAX_KEPT_IMAGES:
+            images.clear()
+        images[key] = print_ready(body)
+    return URLFetcherResponse(url, images[key], {"Content-Type": "image/jpeg"})
+
+
+def print_ready(body: bytes) -> bytes:
+    """An uploaded logo or signature as WeasyPrint embeds it fastest: a JPEG (copied into
+    the PDF as it is, where a PNG is decoded and compressed again for every certificate), on
+    white where it was transparent, no larger than it prints at 300 dpi. Each worker thread
+    keeps what it made, so an image is converted once, not once per certificate.
+    """
+    with Image.open(BytesIO(body)) as image:
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail(IMAGE_MAX_PIXELS)
+        if image.mode in ("RGBA", "LA", "P", "PA"):
+            image = image.convert("RGBA")
+            ground = Image.new("RGB", image.size, "white")
+            ground.paste(image, mask=image.getchannel("A"))
+            image = ground
+        elif image.mode != "RGB":
+            image = image.convert("RGB")
+        buffer = BytesIO()
+        image.save(buffer, format="JPEG", quality=92)
+    return buffer.getvalue()
 
 
 def _from_static(url: str) -> URLFetcherResponse:
@@ -98,16 +138,30 @@ def _font_config() -> FontConfiguration:
     return _per_thread.font_config
 
 
-def _stylesheet() -> CSS:
-    """The print stylesheet, read and parsed once per thread."""
-    if getattr(_per_thread, "stylesheet", None) is None:
-        _per_thread.stylesheet = CSS(
-            string=STYLESHEET.read_text(encoding="utf-8"),
+def _stylesheet(path: Path = STYLESHEET) -> CSS:
+    """A print stylesheet, read and parsed once per thread."""
+    sheets = _per_thread.__dict__.setdefault("stylesheets", {})
+    if path not in sheets:
+        sheets[path] = CSS(
+            string=path.read_text(encoding="utf-8"),
             base_url=_base_url(),
             url_fetcher=CertificateFetcher(),
             font_config=_font_config(),
         )
-    return _per_thread.stylesheet
+    return sheets[path]
+
+
+def _color_profiles() -> dict[str, ColorProfile]:
+    """The sRGB profile PDF/A's output intent names, read once per thread. (Left to the
+    variant, WeasyPrint opens and parses the profile for every PDF and leaves the file open.)
+    """
+    if getattr(_per_thread, "color_profiles", None) is None:
+        with (files("weasyprint.pdf") / "sRGB2014.icc").open("rb") as handle:
+            profile = ColorProfile(
+                handle, "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"])
+            )
+        _per_thread.color_profiles = {OUTPUT_INTENT: profile}
+    return _per_thread.color_profiles
 
 
 @cache
@@ -139,6 +193,46 @@ def name_size(name: str) -> str:
     return "xs"
 
 
+def achievement_name(*, programme_name: str, cohort_name: str) -> str:
+    """What was done, named once: the cohort's name when it already holds the programme's
+    ("MetLib Learning Circle 2024–25"), else both ("MetLib Learning Circle (2024–25)")."""
+    programme_name, cohort_name = programme_name.strip(), cohort_name.strip()
+    if not cohort_name or programme_name.casefold() in cohort_name.casefold():
+        return cohort_name or programme_name
+    if not programme_name or cohort_name.casefold() in programme_name.casefold():
+        return programme_name or cohort_name
+    return f"{programme_name} ({cohort_name})"
+
+
+def participation(certificate: Certificate) -> list[str]:
+    """The participation line's parts. A certificate the facilitator granted against the
+    attendance rule says so instead of printing a count that contradicts the decision."""
+    parts = []
+    if certificate.by_override:
+        parts.append(_("participation confirmed by the facilitator"))
+    elif certificate.monthly_total:
+        parts.append(
+            ngettext(
+                "%(attended)d of %(total)d monthly session attended",
+                "%(attended)d of %(total)d monthly sessions attended",
+                certificate.monthly_total,
+            )
+            % {"attended": certificate.monthly_attended, "total": certificate.monthly_total}
+        )
+    if certificate.mentoring_attended:
+        parts.append(
+            ngettext(
+                "%(count)d group mentoring session",
+                "%(count)d group mentoring sessions",
+                certificate.mentoring_attended,
+            )
+            % {"count": certificate.mentoring_attended}
+        )
+    if certificate.attended_conference:
+        parts.append(_("the conference"))
+    return parts
+
+
 def certificate_context(*, certificate: Certificate) -> dict:
     """What the certificate template prints: two queries (letterhead, signatories), two more
     when the certificate was fetched without ``select_related("cohort__programme")``."""
@@ -158,6 +252,8 @@ def certificate_context(*, certificate: Certificate) -> dict:
         "certificate": certificate,
         "cohort": cohort,
         "programme": programme,
+        "achievement": achievement_name(programme_name=programme.name, cohort_name=cohort.name),
+        "participation": participation(certificate),
         "title": (letterhead.title if letterhead else "") or _("Certificate of participation"),
         "statement": letterhead.statement if letterhead else "",
         "logo_url": _storage_url(letterhead.logo.name) if letterhead else "",
@@ -179,25 +275,36 @@ def _storage_url(name: str) -> str:
 
 def certificate_language(*, cohort: Any) -> str:
     """The language a cohort's certificates print in, whoever issues them and wherever:
-    the cohort's own (its call's main language) while offered, else the site's."""
-    language = Call.objects.filter(cohort=cohort).values_list("main_language", flat=True).first()
-    return language if is_offered(language) else settings.LANGUAGE_CODE
+    the cohort's main language while offered, else the site's."""
+    return cohort.main_language if is_offered(cohort.main_language) else settings.LANGUAGE_CODE
 
 
 def certificate_html(*, certificate: Certificate, compact: bool = False) -> str:
-    """The certificate as HTML, ready for :func:`render_html_pdf`."""
+    """The certificate as HTML, ready for :func:`render_html_pdf`: in the cohort's language
+    (:func:`certificate_language`) whoever or whatever renders it, so every text and date on
+    it is in one language and dates in one format (the language's)."""
     with translation.override(certificate_language(cohort=certificate.cohort)):
         context = certificate_context(certificate=certificate)
         context["compact"] = compact
         return render_to_string(TEMPLATE, context)
 
 
-def render_html_pdf(*, html: str) -> tuple[bytes, int]:
-    """``html`` rendered with the certificate stylesheet: the PDF and its number of pages."""
+def render_html_pdf(*, html: str, compact: bool = False) -> tuple[bytes, int]:
+    """``html`` rendered with the certificate stylesheet: the PDF and its number of pages.
+
+    Written as PDF/A-2a: archival (fonts embedded, XMP metadata with title, author and
+    language) and tagged, so a screen reader reads the headings and paragraphs in order.
+    """
+    options = {"pdf_variant": PDF_VARIANT, "output_intent": OUTPUT_INTENT}
     document = HTML(string=html, base_url=_base_url(), url_fetcher=CertificateFetcher()).render(
-        stylesheets=[_stylesheet()], font_config=_font_config()
+        stylesheets=[_stylesheet(), _stylesheet(COMPACT_STYLESHEET)]
+        if compact
+        else [_stylesheet()],
+        font_config=_font_config(),
+        color_profiles=_color_profiles(),
+        **options,
     )
-    return document.write_pdf(), len(document.pages)
+    return document.write_pdf(**options), len(document.pages)
 
 
 def render_certificate_pdf(*, certificate: Certificate) -> bytes:
@@ -209,5 +316,41 @@ def render_certificate_pdf(*, certificate: Certificate) -> bytes:
     """
     pdf, pages = render_html_pdf(html=certificate_html(certificate=certificate))
     if pages > 1:
-        pdf, pages = render_html_pdf(html=certificate_html(certificate=certificate, compact=True))
+        pdf, pages = render_html_pdf(
+            html=certificate_html(certificate=certificate, compact=True), compact=True
+        )
     return pdf
+
+
+WARM_UP_NAME = "Ελένη Østergård-Алексеевна"
+
+
+def warm_up() -> float:
+    """Render a stand-in certificate (no database) in this thread, so that the site's URLs,
+    the fonts (every face the certificate uses, in Latin, Greek and Cyrillic), the parsed
+    stylesheet and the colour profile are loaded before the first real certificate; seconds
+    it took. Celery workers call it when their process starts."""
+    started = time.perf_counter()
+    # The first reverse() imports every URL module of the site, and the views behind them.
+    url = settings.SITE_URL + reverse("certificates:verify", args=["w" * 32])
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            TEMPLATE,
+            {
+                "certificate": {"name": WARM_UP_NAME, "code": "warm-up"},
+                "cohort": {"programme_start": timezone.now(), "programme_end": timezone.now()},
+                "programme": {"organisation": "Warm-up"},
+                "title": _("Certificate of participation"),
+                "achievement": WARM_UP_NAME,
+                "statement": WARM_UP_NAME,
+                "participation": [_("the conference")],
+                "signatories": [SignatoryView(name=WARM_UP_NAME, title="Ελένη", signature_url="")],
+                "name_size": "xl",
+                "place": WARM_UP_NAME,
+                "issued_on": timezone.now().date(),
+                "verification_url": url,
+                "qr": qr_svg(url=url),
+            },
+        )
+    render_html_pdf(html=html)
+    return time.perf_counter() - started

@@ -1,8 +1,13 @@
 """Thin Celery wrappers around issuing: take ids, call :mod:`certificates.issuing`, return."""
 
+import logging
+
 from celery import shared_task
+from celery.signals import worker_process_init
 
 from . import issuing
+
+logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 10
 
@@ -28,3 +33,17 @@ def resume_batches() -> int:
 def finish_certificate(*, certificate_id: int) -> bool:
     """Render and store one re-issued certificate's PDF and tell its owner."""
     return issuing.finish_certificate(certificate_id=certificate_id)
+
+
+@worker_process_init.connect
+def warm_up_certificates(**_kwargs: object) -> None:
+    """Load fonts, stylesheet and colour profile as the worker process starts, so its first
+    certificate is not the slowest. A failure here only costs that speed."""
+    from .pdf import warm_up
+
+    try:
+        seconds = warm_up()
+    except Exception:  # the worker must start whatever happens here
+        logger.exception("Warming up the certificate renderer failed")
+    else:
+        logger.info("Certificate renderer warmed up in %.2f s", seconds)

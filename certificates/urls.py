@@ -3,14 +3,36 @@ participant's own, and the public verification page."""
 
 from django.urls import path
 
-from . import facilitator_views, participant_views, verify_views
+from . import credential_views, facilitator_views, participant_views, verify_views
 
 app_name = "certificates"
 
 urlpatterns: list = [
     # Helpers add their paths here.
     path("verify/", verify_views.verify_form, name="verify_form"),
+    path("verify/credential/", credential_views.verify, name="verify_credential"),
     path("verify/<str:code>/", verify_views.verify, name="verify"),
+    path("credentials/jwks.json", credential_views.jwks, name="credential_jwks"),
+    path(
+        "credentials/issuers/<slug:programme_slug>/",
+        credential_views.issuer,
+        name="credential_issuer",
+    ),
+    path(
+        "credentials/achievements/<slug:cohort_slug>/",
+        credential_views.achievement,
+        name="credential_achievement",
+    ),
+    path(
+        "credentials/status/<slug:programme_slug>/",
+        credential_views.status,
+        name="credential_status",
+    ),
+    path(
+        "certificates/<str:code>/credential/",
+        credential_views.download,
+        name="credential_download",
+    ),
     path(
         "cohorts/<slug:cohort_slug>/certificates/",
         facilitator_views.eligibility_page,

@@ -9,7 +9,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from nominations.facilitator_forms import CohortLocalDateTimeField
+from metlib.forms import ZonedDateTimeField
 
 from .evaluation import QUESTIONS
 from .evaluation_models import RECOMMEND_MAX, TEXT_LIMIT
@@ -53,7 +53,7 @@ class AnswerForm(forms.Form):
 class OpenForm(forms.Form):
     """Open, reopen or move the deadline of the evaluation; the time is the cohort's."""
 
-    closes_at = CohortLocalDateTimeField(label=_("Deadline"), required=False)
+    closes_at = ZonedDateTimeField(label=_("Deadline"), required=False)
 
     def __init__(self, *args: Any, cohort: Cohort, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

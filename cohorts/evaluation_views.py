@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from metlib.charts import Chart, Row, Series
 from metlib.spreadsheets import csv_download
-from nominations.charts import Chart, Row, Series
 
 from . import evaluation as service
 from .evaluation_forms import AnswerForm, OpenForm

@@ -82,6 +82,16 @@ class Cohort(models.Model):
         validators=[validate_time_zone],
         help_text=_("Dates and times of this cohort are entered in this zone."),
     )
+    main_language = models.CharField(
+        _("main language"),
+        max_length=10,
+        choices=settings.PLANNED_LANGUAGES,
+        default="en",
+        help_text=_(
+            "The call is shown in this language to visitors whose own it is not given in, "
+            "and the certificates print in it."
+        ),
+    )
     stipends_available = models.PositiveSmallIntegerField(
         _("travel stipends available"),
         default=0,
@@ -112,7 +122,7 @@ class Cohort(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("cohorts:detail", kwargs={"cohort_slug": self.slug})
+        return reverse("circle:detail", kwargs={"cohort_slug": self.slug})
 
     def clean(self) -> None:
         errors = {}
@@ -177,6 +187,9 @@ class Library(models.Model):
         help_text=_("The number of people in the urban area the library serves."),
     )
     website = models.URLField(_("website"), blank=True)
+    # A library a nominator types into a draft stays out of the list every nominator chooses
+    # from until a nomination for it is submitted (nominations.submission lists it then).
+    listed = models.BooleanField(_("listed in the directory"), default=True)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 

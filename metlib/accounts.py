@@ -10,6 +10,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.utils import translation
 
 from .languages import is_offered
+from .middleware import browser_zone
 from .outbox import ACCOUNT_KEY_PREFIX, queue_email
 
 
@@ -21,6 +22,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if is_offered(language):
             user.language = language
         return user
+
+    def save_user(self, request: Any, user: Any, form: Any, commit: bool = True) -> Any:
+        """A new account starts in the zone its browser reported (the deadline a nominator
+        reads is in their own time from the first page)."""
+        zone = browser_zone(request) if request is not None else None
+        if zone is not None:
+            user.time_zone = zone.key
+        return super().save_user(request, user, form, commit=commit)
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Render allauth's mail with the context allauth's own ``send_mail`` gives it; queue it."""

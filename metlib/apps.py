@@ -12,7 +12,7 @@ class MetlibConfig(AppConfig):
     verbose_name = _("MetLib Circle")
 
     def ready(self) -> None:
-        if settings.CELERY_TASK_ALWAYS_EAGER and not settings.TESTING:
+        if settings.CELERY_TASK_ALWAYS_EAGER and settings.WARN_EAGER_TASKS:
             logger.warning(
                 "CELERY_BROKER_URL is not set: background tasks run eagerly in the web process."
             )

@@ -1,9 +1,33 @@
+import zoneinfo
+from datetime import datetime
+
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import BIOGRAPHY_LIMIT, User
 from .timezones import available_time_zones
+
+
+class ZonedDateTimeField(forms.DateTimeField):
+    """A date and time typed in a given zone (a cohort's), whoever types it; kept as an instant.
+
+    Django reads a naive date-time in the *viewer's* zone; here the zone is the cohort's
+    (set on the field as ``zone``), so "23:59" means 23:59 where the cohort runs.
+    """
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    zone: zoneinfo.ZoneInfo = zoneinfo.ZoneInfo("UTC")
+
+    def prepare_value(self, value: object) -> object:
+        with timezone.override(self.zone):
+            return super().prepare_value(value)
+
+    def to_python(self, value: object) -> datetime | None:
+        # Also refuses, beside the field, a local time that a clock change skips or repeats.
+        with timezone.override(self.zone):
+            return super().to_python(value)
 
 
 class TimeZoneInput(forms.TextInput):

@@ -8,6 +8,12 @@ and so retired by the second move.
 
 Changes made with ``QuerySet.update()`` or ``bulk_create()`` send no signal: code that writes
 such rows in bulk calls :meth:`Generation.move` itself.
+
+This is the one way the site keeps rendered answers: the blank nomination form
+(``nominations.form_page``), the calendar feeds (``sessions.feed_cache``) and the facilitator's
+dashboard (``circle.dashboard_views``, one generation per cohort, moved by its actions, and
+kept only briefly because its counts change with every nomination) all read, keep and retire
+through a :class:`Generation`.
 """
 
 import logging
@@ -69,10 +75,11 @@ class Generation:
         found = cache.get_many([self.key, *keys])
         return self.current(found), found
 
-    def keep(self, entries: dict[str, Any], *, token: str) -> None:
-        """Keep ``entries`` (each of which records ``token``); nothing without a token."""
+    def keep(self, entries: dict[str, Any], *, token: str, seconds: int = KEEP_SECONDS) -> None:
+        """Keep ``entries`` (each of which records ``token``) for at most ``seconds``; nothing
+        without a token."""
         if token:
-            cache.set_many(entries, KEEP_SECONDS)
+            cache.set_many(entries, seconds)
 
     def _new(self) -> None:
         if not self.enabled:

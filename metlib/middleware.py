@@ -2,6 +2,7 @@
 
 import zoneinfo
 from collections.abc import Callable
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +11,12 @@ from django.utils import timezone, translation
 from .languages import is_offered
 
 TIME_ZONE_COOKIE = "tz"
+
+
+def browser_zone(request: HttpRequest) -> zoneinfo.ZoneInfo | None:
+    """The zone the visitor's browser reported (static/js/timezone.js writes it URL-encoded,
+    "America%2FLos_Angeles"), or None."""
+    return _zone_or_none(unquote(request.COOKIES.get(TIME_ZONE_COOKIE, "")))
 
 
 def _zone_or_none(name: str | None) -> zoneinfo.ZoneInfo | None:
@@ -37,7 +44,7 @@ class UserPreferencesMiddleware:
                 translation.activate(user.language)
                 request.LANGUAGE_CODE = translation.get_language()
         else:
-            zone = _zone_or_none(request.COOKIES.get(TIME_ZONE_COOKIE))
+            zone = browser_zone(request)
         if zone is not None:
             timezone.activate(zone)
         else:

@@ -7,7 +7,6 @@ for a first look: a SQLite file, tasks run in-process, mail printed to the conso
 import json
 import logging
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -48,18 +47,17 @@ def envlist(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = envbool("DEBUG", False)
-TESTING = "pytest" in sys.modules or envbool("TESTING", False)
 
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set: set it to a long random string, or set DEBUG=1 for development."
         )
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TESTING) else "")
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", SITE_URL)
 
 INSTALLED_APPS = [
@@ -68,6 +66,8 @@ INSTALLED_APPS = [
     "nominations",
     "sessions.apps.CalendarConfig",  # label "calendar": Django owns "sessions",
     "certificates",
+    "circle",
+    "demo",
     "modeltranslation",  # before the admin, whose forms it extends
     "django.contrib.admin",
     "django.contrib.auth",
@@ -169,15 +169,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    # Tests create many users; the real hasher is deliberately slow.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# How many nominations one account may start for one call (the form cannot mail strangers in
+# bulk); a library that needs more writes to the call's contact.
+NOMINATIONS_PER_ACCOUNT = envint("NOMINATIONS_PER_ACCOUNT", 5)
+# Our page for a form sent without a valid token: says why and keeps what was typed.
+CSRF_FAILURE_VIEW = "metlib.csrf_views.csrf_failure"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
 ACCOUNT_ADAPTER = "metlib.accounts.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
-# A password is optional: nominators who come once a year sign in with an emailed code.
+# A password is optional (no star): nominators who come once a year sign in with an emailed
+# code; the sign-up page (templates/account/signup.html) keeps the password folded away.
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
@@ -249,7 +252,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if (DEBUG or TESTING)
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -275,9 +278,14 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
 OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 8)
+# Candidates' confirmation requests: so the nomination form cannot be used to mail strangers.
+CANDIDATE_REQUESTS_PER_ADDRESS = envint("CANDIDATE_REQUESTS_PER_ADDRESS", 3)
+CANDIDATE_REQUESTS_PER_DAY = envint("CANDIDATE_REQUESTS_PER_DAY", 10)
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_TASK_ALWAYS_EAGER = not env("CELERY_BROKER_URL")
+# Running tasks in the web process is worth a warning at start, except where it is the plan.
+WARN_EAGER_TASKS = True
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
@@ -302,7 +310,7 @@ CELERY_BEAT_SCHEDULE = {
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("TRUST_X_FORWARDED_PROTO", False) else None
 )
-_production = not (DEBUG or TESTING)
+_production = not DEBUG
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", _production)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if _production else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _production)

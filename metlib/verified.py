@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from allauth.account import decorators as allauth_decorators
+from allauth.account.models import EmailAddress
 from django.http import HttpRequest, HttpResponse
 
 SESSION_KEY = "metlib_verified_email"
@@ -36,3 +37,18 @@ def verified_email_required(view: Callable[..., HttpResponse]) -> Callable[..., 
         return checked(request, *args, **kwargs)
 
     return wrapper
+
+
+def verified_address(user, preferred: str = "") -> str:
+    """Where to write to ``user``: ``preferred`` when it is one of their verified addresses,
+    else their primary verified address, else their account's address (which allauth has
+    verified for anyone who could act here). A typed, unverified address never gets mail."""
+    addresses = {
+        address.email.lower(): address
+        for address in EmailAddress.objects.filter(user=user, verified=True)
+    }
+    wanted = (preferred or "").strip().lower()
+    if wanted and wanted in addresses:
+        return addresses[wanted].email
+    primary = next((a.email for a in addresses.values() if a.primary), None)
+    return primary or next(iter(a.email for a in addresses.values()), user.email)

@@ -6,31 +6,8 @@ from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_http_methods
 
-from cohorts.selectors import memberships_of, open_calls, upcoming_calls
-from nominations.selectors import nominations_by
-from sessions.selectors import upcoming_for
-
 from .forms import ProfileForm
 from .languages import is_offered
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """Send each person to what they can do here."""
-    signed_in = request.user.is_authenticated
-    memberships = list(memberships_of(user=request.user)) if signed_in else []
-    nominations = list(nominations_by(user=request.user)[:5]) if signed_in else []
-    upcoming = list(upcoming_for(person=request.user, limit=1)) if signed_in else []
-    return render(
-        request,
-        "home.html",
-        {
-            "memberships": memberships,
-            "nominations": nominations,
-            "next_event": upcoming[0] if upcoming else None,
-            "open_calls": list(open_calls()),
-            "upcoming_calls": list(upcoming_calls()[:5]),
-        },
-    )
 
 
 @login_required

@@ -45,3 +45,15 @@ class FastSelect(forms.Select):
                 parts.append(self._options([(option_value, option_label)], selected))
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 — every part above is escaped
+
+
+class PlainTextarea(forms.Textarea):
+    """A textarea whose line breaks count once, as the page's counter counts them.
+
+    Browsers send every line break of a textarea as CR LF; the character counter (counter.js)
+    and the person typing see one character. The limit is checked on what is kept: LF.
+    """
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value

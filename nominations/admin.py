@@ -3,6 +3,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from .models import (
     Call,
+    CandidateLink,
     Criterion,
     Decision,
     DecisionEvent,
@@ -20,6 +21,19 @@ class CallAdmin(TranslationAdmin):  # each text once per language
     search_fields = ["cohort__name"]
 
 
+class CandidateLinkInline(admin.TabularInline):
+    """The links mailed to the candidate, read only: only the candidate's answers change them."""
+
+    model = CandidateLink
+    extra = 0
+    can_delete = False
+    fields = ["email", "state", "created_at", "answered_at", "superseded_at", "correction"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Nomination)
 class NominationAdmin(admin.ModelAdmin):
     list_display = ["candidate_name", "library", "cohort", "status", "submitted_at"]
@@ -28,7 +42,8 @@ class NominationAdmin(admin.ModelAdmin):
     list_select_related = ["library", "cohort"]
     autocomplete_fields = ["library", "nominator", "late_admitted_by"]
     filter_horizontal = ["themes"]
-    readonly_fields = ["creation_token", "candidate_token_hash", "created_at", "updated_at"]
+    readonly_fields = ["creation_token", "created_at", "updated_at"]
+    inlines = [CandidateLinkInline]
 
 
 @admin.register(Selection)

@@ -1,5 +1,5 @@
 """Which language a visitor reads a call in: their own when the call is given in it, else the
-call's main language. The texts live in one column per language (nominations/translation.py)."""
+cohort's main language. The texts live in one column per language (nominations/translation.py)."""
 
 from dataclasses import dataclass
 
@@ -42,22 +42,23 @@ def given(call: Call, name: str, language: str) -> str:
 
 
 def call_languages(*, call: Call) -> list[str]:
-    """The planned languages the call is given in (its introduction written), main first."""
+    """The planned languages the call is given in (its introduction written), the cohort's
+    main language first."""
     codes = [code for code in PLANNED if given(call, "introduction", code)]
-    return sorted(codes, key=lambda code: code != call.main_language)
+    return sorted(codes, key=lambda code: code != call.cohort.main_language)
 
 
 def call_texts(*, call: Call, language: str) -> CallTexts:
     """The call's texts for a reader of ``language``: in it when the call is given in it, else
-    in the call's main language; a text left empty in the chosen language is the main one's."""
+    in the cohort's main language; a text left empty in the chosen language is the main one's."""
     codes = call_languages(call=call)
-    shown = language if language in codes else call.main_language
+    shown = language if language in codes else call.cohort.main_language
     texts = {}
     for name in CALL_TEXTS:
         texts[name] = next(
             (
                 Text(given(call, name, code), code)
-                for code in (shown, call.main_language)
+                for code in (shown, call.cohort.main_language)
                 if given(call, name, code)
             ),
             Text("", shown),

@@ -3,40 +3,17 @@
 (The pipeline's filter form lives in ``forms.py`` beside the nomination form.)
 """
 
-import zoneinfo
-from datetime import datetime
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from cohorts.models import Cohort
+from metlib.forms import ZonedDateTimeField
 
 from .call_texts import given
 from .models import Call
 from .translation import CALL_TEXTS
-
-
-class CohortLocalDateTimeField(forms.DateTimeField):
-    """A date and time typed in the cohort's zone, whoever types it; stored as a UTC instant.
-
-    Django reads a naive date-time in the *viewer's* zone; here the zone is the cohort's
-    (set on the field as ``zone``), so "23:59" means 23:59 where the cohort runs.
-    """
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    zone: zoneinfo.ZoneInfo = zoneinfo.ZoneInfo("UTC")
-
-    def prepare_value(self, value: object) -> object:
-        with timezone.override(self.zone):
-            return super().prepare_value(value)
-
-    def to_python(self, value: object) -> datetime | None:
-        # Also refuses, beside the field, a local time that a clock change skips or repeats.
-        with timezone.override(self.zone):
-            return super().to_python(value)
 
 
 class CallDatesForm(forms.ModelForm):
@@ -44,10 +21,15 @@ class CallDatesForm(forms.ModelForm):
 
     class Meta:
         model = Cohort
-        fields = ["nominations_open_at", "nominations_deadline", "announcement_date"]
+        fields = [
+            "nominations_open_at",
+            "nominations_deadline",
+            "announcement_date",
+            "main_language",
+        ]
         field_classes = {
-            "nominations_open_at": CohortLocalDateTimeField,
-            "nominations_deadline": CohortLocalDateTimeField,
+            "nominations_open_at": ZonedDateTimeField,
+            "nominations_deadline": ZonedDateTimeField,
         }
         widgets = {
             "announcement_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -61,6 +43,10 @@ class CallDatesForm(forms.ModelForm):
         for name in ("nominations_open_at", "nominations_deadline"):
             self.fields[name].zone = self.instance.zone
             self.fields[name].help_text = note
+        self.fields["main_language"].required = False  # not given: it stays as it is
+
+    def clean_main_language(self) -> str:
+        return self.cleaned_data["main_language"] or self.instance.main_language
 
     def clean(self) -> dict:
         data = super().clean()
@@ -88,13 +74,13 @@ class CallForm(forms.ModelForm):
             "min_city_population",
             "nominations_per_library",
             "working_language",
-            "main_language",
         ]
 
     def __init__(self, *args, language: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.language = language or self.instance.main_language
-        self.is_main = self.language == self.instance.main_language
+        main_language = self.instance.cohort.main_language
+        self.language = language or main_language
+        self.is_main = self.language == main_language
         direction = "rtl" if get_language_info(self.language)["bidi"] else "ltr"
         texts = {}
         for name in CALL_TEXTS:
@@ -108,13 +94,8 @@ class CallForm(forms.ModelForm):
                     attrs={"rows": self.ROWS.get(name, 3), "lang": self.language, "dir": direction}
                 ),
             )
-        if "main_language" in self.fields:
-            self.fields["main_language"].required = False  # not given: it stays as it is
         # Another language's form holds its texts only; the rules are the main form's.
         self.fields = {**texts, **self.fields} if self.is_main else texts
-
-    def clean_main_language(self) -> str:
-        return self.cleaned_data["main_language"] or self.instance.main_language
 
     def save(self, commit: bool = True) -> Call:
         for name in CALL_TEXTS:

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.db.models import Q
 from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -11,11 +12,11 @@ from django_countries.fields import LazyTypedChoiceField
 
 from cohorts import geography
 from cohorts.models import Cohort, Library
-from metlib.widgets import FastSelect
+from metlib.widgets import FastSelect, PlainTextarea
 
 from .models import Nomination, ProjectKind, TravelSupport
 from .pipeline import PipelineFilters
-from .submission import COMMITMENTS, REQUIRED_FOR_SUBMISSION
+from .submission import COMMITMENTS, REQUIRED_FOR_SUBMISSION, call_of, library_eligibility
 
 # Longest text accepted per field; shown beside the field and enforced here.
 TEXT_LIMITS = {
@@ -99,7 +100,7 @@ class NominationForm(forms.ModelForm):
     # rejects a value, so a mangled token cannot block the draft.
     creation_token = forms.Field(widget=forms.HiddenInput, required=False)
     library = LibraryChoiceField(
-        queryset=Library.objects.order_by("country", "city", "name"),
+        queryset=Library.objects.filter(listed=True).order_by("country", "city", "name"),
         required=False,
         label=_("Choose your library"),
         empty_label=_("My library is not in the list"),
@@ -160,10 +161,10 @@ class NominationForm(forms.ModelForm):
         field_classes = {"themes": ThemeChoiceField}
         widgets = {
             "themes": forms.CheckboxSelectMultiple,
-            "candidate_bio": forms.Textarea(attrs={"rows": 5}),
-            "motivation": forms.Textarea(attrs={"rows": 8}),
-            "project_description": forms.Textarea(attrs={"rows": 8}),
-            "stipend_reason": forms.Textarea(attrs={"rows": 3}),
+            "candidate_bio": PlainTextarea(attrs={"rows": 5}),
+            "motivation": PlainTextarea(attrs={"rows": 8}),
+            "project_description": PlainTextarea(attrs={"rows": 8}),
+            "stipend_reason": PlainTextarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, cohort: Cohort, submitting: bool = False, **kwargs) -> None:
@@ -176,6 +177,10 @@ class NominationForm(forms.ModelForm):
             *self.fields["project_kind"].choices[1:],
         ]
         if self.instance.pk:
+            if self.instance.library_id:  # a library typed into this draft is not listed yet
+                self.fields["library"].queryset = Library.objects.filter(
+                    Q(listed=True) | Q(pk=self.instance.library_id)
+                ).order_by("country", "city", "name")
             self.fields["library"].initial = self.instance.library_id
             self.fields["library"].known = self.instance.library
             self.fields["themes"].known = list(self.instance.themes.all())
@@ -202,11 +207,26 @@ class NominationForm(forms.ModelForm):
                 name = f"new_library_{part}"
                 if data.get(name) in (None, "") and name not in self.errors:
                     self.add_error(name, _("Needed to add your library."))
+        self._check_typed_population(data)
         if data.get("stipend_conditional") is None:
             data["stipend_conditional"] = None
         if self.submitting:
             self._require_everything(data)
         return data
+
+    def _check_typed_population(self, data: dict) -> None:
+        """The call's population rule, applied when a library is typed, not only at Submit."""
+        population = data.get("new_library_population")
+        if population is None or "new_library_population" in self.errors:
+            return
+        chosen = data.get("library")
+        if chosen is not None and chosen.city_population is not None:
+            return  # the population typed is not the one that counts
+        name = chosen.name if chosen else (data.get("new_library_name") or "").strip()
+        typed = Library(name=name or _("The library"), city_population=population)
+        problem = library_eligibility(library=typed, call=call_of(self.cohort))
+        if problem:
+            self.add_error("new_library_population", problem)
 
     def _keep_omitted(self, data: dict) -> None:
         """A field left out of the POST altogether keeps what the nomination holds.
@@ -240,65 +260,13 @@ class NominationForm(forms.ModelForm):
             if not data.get(name):
                 self.add_error(name, _("Every commitment is needed before you can submit."))
 
-    def _apply_extras(self, nomination: Nomination) -> None:
-        """Set what a plain ModelForm cannot: the yes/no stipend answer and the library."""
-        data = self.cleaned_data
-        if "stipend_conditional" in data:
-            nomination.stipend_conditional = data["stipend_conditional"]
-        library = data.get("library")
-        new_parts = ("new_library_name", "new_library_city", "new_library_country")
-        if (
-            library is None
-            and data.get("new_library_name")
-            and not any(
-                name in self.errors for name in (*new_parts, "new_library_population", "library")
-            )
-        ):
-            library, _created = Library.objects.get_or_create(
-                name=data["new_library_name"].strip(),
-                city=data["new_library_city"].strip(),
-                country=data["new_library_country"],
-                defaults={"city_population": data["new_library_population"]},
-            )
-        elif (
-            library is not None
-            and library.city_population is None
-            and data.get("new_library_population") is not None
-        ):
-            library.city_population = data["new_library_population"]
-            library.save(update_fields=["city_population"])
-        if "library" not in self.errors:
-            nomination.library = library
-
-    def _themes_to_save(self) -> bool:
+    def themes_changed(self) -> bool:
         """Whether the themes need writing: chosen, and not what the nomination holds."""
         return "themes" in self.cleaned_data and "themes" in self.changed_data
 
-    def _save_m2m(self) -> None:
-        # The themes are the only many-to-many field; unchanged, they cost no query.
-        if self._themes_to_save():
-            self.instance.themes.set(self.cleaned_data["themes"])
-
     def save(self, commit: bool = True) -> Nomination:
-        nomination = super().save(commit=False)
-        self._apply_extras(nomination)
-        if commit:
-            nomination.save()
-            self.save_m2m()
-        return nomination
-
-    def save_valid_parts(self) -> Nomination:
-        """Save every field that passed validation and leave the others as they were.
-
-        Used when a draft has a malformed field (say, an invalid email address): nothing
-        else the nominator typed is lost.
-        """
-        nomination = self.instance  # already carries every valid value (ModelForm._post_clean)
-        self._apply_extras(nomination)
-        nomination.save()
-        if self._themes_to_save():
-            nomination.themes.set(self.cleaned_data["themes"])
-        return nomination
+        # Forms validate; nominations.drafts.write saves (the typed library included).
+        raise NotImplementedError("save a nomination form with nominations.drafts.write")
 
 
 def _help_with_limit(help_text: str, limit: int) -> str:
@@ -318,7 +286,9 @@ def _set_limits(fields: dict[str, forms.Field]) -> None:
         # One limit, said once: drop the model's own length check before adding ours.
         field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
         field.validators.append(MaxLengthValidator(limit))
-        field.widget.attrs.update({"maxlength": str(limit), "data-counter": str(limit)})
+        # No maxlength: a browser would cut a long paste silently; the server refuses it with
+        # a message instead, and keeps the text for the person to shorten.
+        field.widget.attrs.update({"data-counter": str(limit)})
         field.help_text = lazy(_help_with_limit, str)(field.help_text, limit)
 
 

@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort, Library, Theme
@@ -59,14 +60,8 @@ class Call(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
     working_language = models.CharField(_("working language"), max_length=60, default="English")
-    # The texts above may be given in several languages (nominations/translation.py).
-    main_language = models.CharField(
-        _("main language"),
-        max_length=10,
-        choices=settings.PLANNED_LANGUAGES,
-        default="en",
-        help_text=_("The call is shown in this language to visitors whose own it is not given in."),
-    )
+    # The texts above may be given in several languages (nominations/translation.py); the
+    # cohort's main language is the one shown where the visitor's is not given.
 
     class Meta:
         verbose_name = _("call for nominations")
@@ -184,9 +179,20 @@ class Nomination(models.Model):
     late_admitted_at = models.DateTimeField(_("let in late"), null=True, blank=True)
     late_admission_note = models.CharField(_("why it was let in late"), max_length=300, blank=True)
 
-    candidate_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # The candidate's answer through their current link (CandidateLink holds every link).
     candidate_confirmed_at = models.DateTimeField(_("candidate confirmed"), null=True, blank=True)
+    candidate_declined_at = models.DateTimeField(_("candidate declined"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # The participant this nomination made, set by enrolment: the one link from a person in the
+    # cohort to their project (nominations.selectors.projects_of reads it).
+    participant = models.OneToOneField(
+        "cohorts.Membership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="nomination",
+        verbose_name=_("participant"),
+    )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
@@ -206,11 +212,70 @@ class Nomination(models.Model):
 
     @property
     def awaits_candidate(self) -> bool:
-        return self.status != self.Status.DRAFT and self.candidate_confirmed_at is None
+        return (
+            self.status != self.Status.DRAFT
+            and self.candidate_confirmed_at is None
+            and self.candidate_declined_at is None
+        )
+
+    @property
+    def candidate_correction(self) -> str:
+        """What the candidate asked to have corrected through their current link; "" if
+        nothing (one query: for a page about one nomination)."""
+        link = (
+            self.candidate_links.exclude(state=CandidateLink.State.SUPERSEDED)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        return link.correction if link and link.state == CandidateLink.State.CORRECTION else ""
 
     @staticmethod
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CandidateLink(models.Model):
+    """One confirmation link mailed to a candidate: the address it went to, its token's hash
+    (never the token) and what became of it.
+
+    A nomination's current link is its newest one not superseded; a change of the candidate's
+    address, or of what they confirmed, mails a new link and supersedes the old one.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting the candidate's answer")
+        CONFIRMED = "confirmed", _("Confirmed by the candidate")
+        DECLINED = "declined", _("Declined by the candidate")
+        CORRECTION = "correction", _("The candidate asked for a correction")
+        SUPERSEDED = "superseded", _("Replaced by a newer link")
+
+    nomination = models.ForeignKey(
+        Nomination,
+        on_delete=models.CASCADE,
+        related_name="candidate_links",
+        verbose_name=_("nomination"),
+    )
+    email = models.EmailField(_("sent to"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.PENDING
+    )
+    # A fingerprint of what the candidate is asked to confirm (candidate.fingerprint): set when
+    # the link is made and again when they answer; empty when unknown (links made before).
+    contents = models.CharField(max_length=64, blank=True)
+    correction = models.TextField(_("the correction asked for"), blank=True)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    superseded_at = models.DateTimeField(_("replaced"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("candidate's confirmation link")
+        verbose_name_plural = _("candidates' confirmation links")
+        ordering = ["nomination", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["nomination", "email"], name="candidate_link_address")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_state_display()})"
 
 
 # --- Selection: reviews by the advisory group, decisions and their publication -----------------

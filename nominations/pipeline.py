@@ -113,6 +113,7 @@ ROW_FIELDS = (
     "candidate_name",
     "status",
     "candidate_confirmed_at",
+    "candidate_declined_at",
     "late_admitted_at",
     "project_kind",
     "stipend_conditional",
@@ -197,7 +198,8 @@ class PipelineRow(TypedDict):
     city: str
     country: str
     status: str
-    awaiting: bool  # the candidate has not confirmed yet
+    awaiting: bool  # the candidate has not answered yet
+    declined: bool  # the candidate declined
     late: bool  # a facilitator let it in after the deadline
     project_kind: str
     stipend: str
@@ -236,7 +238,10 @@ def pipeline_rows(*, nominations: Iterable[dict[str, Any]], zone: tzinfo) -> lis
                 "status": statuses.get(status, status),
                 # Nomination.awaits_candidate, and not once withdrawn: nobody waits then.
                 "awaiting": status not in {Status.DRAFT, Status.WITHDRAWN}
-                and values["candidate_confirmed_at"] is None,
+                and values["candidate_confirmed_at"] is None
+                and values["candidate_declined_at"] is None,
+                "declined": status != Status.WITHDRAWN
+                and values["candidate_declined_at"] is not None,
                 "late": values["late_admitted_at"] is not None,
                 "project_kind": kinds.get(values["project_kind"], values["project_kind"]) or "—",
                 "stipend": stipends[values["stipend_conditional"]],

@@ -82,6 +82,7 @@ def _rows_html(*, rows: list[pipeline.PipelineRow], cohort_slug: str) -> SafeStr
         "nominations:pipeline_detail", kwargs={"cohort_slug": cohort_slug, "pk": 0}
     ).rpartition("0")
     awaiting = NOTE_HTML.format(html.escape(_("awaiting the candidate's confirmation")))
+    declined = NOTE_HTML.format(html.escape(_("declined by the candidate")))
     late = NOTE_HTML.format(html.escape(_("let in late")))
     lines = []
     for row in rows:
@@ -98,7 +99,9 @@ def _rows_html(*, rows: list[pipeline.PipelineRow], cohort_slug: str) -> SafeStr
                 city=html.escape(row["city"]),
                 country=html.escape(row["country"]),
                 status=html.escape(row["status"]),
-                notes=(awaiting if row["awaiting"] else "") + (late if row["late"] else ""),
+                notes=(awaiting if row["awaiting"] else "")
+                + (declined if row["declined"] else "")
+                + (late if row["late"] else ""),
                 project_kind=html.escape(row["project_kind"]),
                 stipend=html.escape(row["stipend"]),
                 submitted=submitted,
@@ -289,6 +292,6 @@ def call_edit(request: HttpRequest) -> HttpResponse:
                 for code in call_texts.PLANNED
             ],
             "writing_in": call_form.language,
-            "main_language": call.main_language,
+            "main_language": cohort.main_language,
         },
     )

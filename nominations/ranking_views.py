@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from cohorts.permissions import Perm, cohort_perm_required, cohort_perms
 
 from . import ranking
-from .charts import diversity_charts
 from .diversity import diversity_of
+from .diversity_charts import diversity_charts
 
 
 @dataclass(frozen=True)

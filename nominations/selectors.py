@@ -1,5 +1,7 @@
 """Reads about nominations that pages outside the pipeline share."""
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from .models import Nomination
@@ -12,3 +14,15 @@ def nominations_by(*, user) -> QuerySet[Nomination]:
         .select_related("cohort", "library")
         .order_by("-cohort__nominations_deadline", "-updated_at")
     )
+
+
+def projects_of(*, cohort, user_ids: Iterable[int]) -> dict[int, Nomination]:
+    """Each participant's project: the nomination that enrolled them, by user id, in one query.
+
+    Enrolment records it (``Nomination.participant``); the roster, the exports, the mentoring
+    pages and everything else that shows a person's project ask here.
+    """
+    nominations = Nomination.objects.filter(
+        participant__cohort=cohort, participant__user_id__in=list(user_ids)
+    ).select_related("library", "participant")
+    return {nomination.participant.user_id: nomination for nomination in nominations}

@@ -1,7 +1,6 @@
 """The nominator's side of a nomination: drafts, submission, the deadline, withdrawal,
 and the candidate's confirmation. Views, admin actions and tasks all call these."""
 
-import secrets
 from datetime import datetime
 
 from django.conf import settings
@@ -16,7 +15,9 @@ from cohorts.models import Cohort, Library
 from cohorts.permissions import Perm, has_cohort_perm
 from metlib.languages import language_of
 from metlib.outbox import queue_templated_email
+from metlib.verified import verified_address
 
+from . import candidate, nominator_mail
 from .models import Call, Nomination
 
 Status = Nomination.Status
@@ -183,15 +184,22 @@ def submit_nomination(*, nomination: Nomination, by, at: datetime | None = None)
                     fields.setdefault(field, []).append(reason)
             raise SubmissionRefused([reason for _field, reason in problems], fields=fields)
         first_time = locked.status == Status.DRAFT
-        if first_time:
-            token = secrets.token_urlsafe(32)
-            locked.status = Status.SUBMITTED
-            locked.submitted_at = at or timezone.now()
-            locked.candidate_token_hash = Nomination.hash_token(token)
-            locked.save(
-                update_fields=["status", "submitted_at", "candidate_token_hash", "updated_at"]
-            )
-            _queue_submission_mails(nomination=locked, candidate_token=token)
+        try:
+            if first_time:
+                locked.status = Status.SUBMITTED
+                locked.submitted_at = at or timezone.now()
+                locked.save(update_fields=["status", "submitted_at", "updated_at"])
+                if locked.library is not None and not locked.library.listed:
+                    # A library typed into the draft joins the list once it has a nomination.
+                    locked.library.listed = True
+                    locked.library.save(update_fields=["listed", "updated_at"])
+                candidate.issue_link(nomination=locked, at=at)
+                _queue_receipt(nomination=locked)
+            else:
+                # A change to what the candidate confirmed, or to their address, asks again.
+                candidate.ask_again_if_changed(nomination=locked, at=at)
+        except candidate.RequestRefused as refused:
+            raise SubmissionRefused([refused.message]) from refused
     nomination.refresh_from_db()
     return nomination
 
@@ -204,78 +212,40 @@ def _summary_context(nomination: Nomination) -> dict:
     }
 
 
-def _queue_submission_mails(*, nomination: Nomination, candidate_token: str) -> None:
-    context = _summary_context(nomination)
+def _queue_receipt(*, nomination: Nomination) -> None:
     queue_templated_email(
         key=f"nomination:{nomination.pk}:receipt",
-        to=nomination.nominator_email or nomination.nominator.email,
+        # Only to an address the nominator has verified: the form's contact field is free text.
+        to=verified_address(nomination.nominator, nomination.nominator_email),
         template="nomination-receipt",
         context={
-            **context,
+            **_summary_context(nomination),
             "nomination_url": settings.SITE_URL
             + reverse("nominations:detail", args=[nomination.pk]),
         },
         language=language_of(nomination.nominator),
     )
-    _queue_candidate_request(
-        nomination=nomination,
-        candidate_token=candidate_token,
-        key=f"nomination:{nomination.pk}:candidate-confirmation",
-    )
-
-
-def _queue_candidate_request(*, nomination: Nomination, candidate_token: str, key: str) -> None:
-    queue_templated_email(
-        key=key,
-        to=nomination.candidate_email,
-        template="nomination-candidate-confirmation",
-        context={
-            **_summary_context(nomination),
-            "confirm_url": settings.SITE_URL
-            + reverse("nominations:confirm", args=[candidate_token]),
-        },
-        # Not the nominator's language: the candidate's is unknown, the site's is the default.
-        language=settings.LANGUAGE_CODE,
-    )
 
 
 def ask_candidate_again(*, nomination: Nomination) -> None:
-    """The candidate's address changed after submission: ask the new address to confirm.
+    """A submitted nomination's candidate address (or something they confirmed) changed: ask
+    them to confirm, with a new link; the old link stops working. Nothing happens when the
+    current link already fits (e.g. :func:`submit_nomination` has just asked). Call it in the
+    transaction that saved the change.
 
-    The old link stops working and an earlier confirmation no longer counts, since it came
-    from someone else's mailbox. Call it in the transaction that saved the new address.
+    Raises :class:`SubmissionRefused` when the limits on confirmation requests are reached.
     """
-    token = secrets.token_urlsafe(32)
-    token_hash = Nomination.hash_token(token)
-    nomination.candidate_token_hash = token_hash
-    nomination.candidate_confirmed_at = None
-    nomination.save(update_fields=["candidate_token_hash", "candidate_confirmed_at", "updated_at"])
-    _queue_candidate_request(
-        nomination=nomination,
-        candidate_token=token,
-        key=f"nomination:{nomination.pk}:candidate-confirmation:{token_hash[:16]}",
-    )
+    try:
+        candidate.ask_again_if_changed(nomination=nomination)
+    except candidate.RequestRefused as refused:
+        raise SubmissionRefused([refused.message]) from refused
 
 
 def find_by_candidate_token(token: str) -> Nomination | None:
-    """The nomination a confirmation link belongs to; None for an unknown or used token."""
-    if not token or len(token) > 100:
-        return None
-    return (
-        Nomination.objects.select_related("cohort", "library")
-        .filter(candidate_token_hash=Nomination.hash_token(token))
-        .exclude(status=Status.WITHDRAWN)
-        .first()
-    )
-
-
-def confirm_candidate(*, nomination: Nomination, at: datetime | None = None) -> bool:
-    """Record the candidate's agreement to take part and to the use of their data, once."""
-    return bool(
-        Nomination.objects.filter(pk=nomination.pk, candidate_confirmed_at__isnull=True).update(
-            candidate_confirmed_at=at or timezone.now()
-        )
-    )
+    """The nomination a confirmation link was issued for, whatever became of the link since
+    (nominations.candidate says what the link shows); None for a token never issued."""
+    link = candidate.find_link(token)
+    return None if link is None else link.nomination
 
 
 def withdraw_nomination(*, nomination: Nomination, by) -> Nomination:
@@ -300,7 +270,14 @@ def admit_late(*, nomination: Nomination, by, note: str = "") -> Nomination:
     nomination.late_admitted_by = by
     nomination.late_admitted_at = timezone.now()
     nomination.late_admission_note = note[:300]
-    nomination.save(
-        update_fields=["late_admitted_by", "late_admitted_at", "late_admission_note", "updated_at"]
-    )
+    with transaction.atomic():
+        nomination.save(
+            update_fields=[
+                "late_admitted_by",
+                "late_admitted_at",
+                "late_admission_note",
+                "updated_at",
+            ]
+        )
+        nominator_mail.tell_late_admitted(nomination=nomination)
     return nomination

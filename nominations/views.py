@@ -1,12 +1,10 @@
 """The nominator's pages and the candidate's confirmation. Thin: parse, call, render."""
 
 import uuid
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -14,10 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cohorts.models import Cohort
+from metlib import kept_post
+from metlib.kept_post import keep_post_when_signed_out
 from metlib.verified import verified_email_required
 
-from . import form_page, submission
+from . import candidate, drafts, form_page, submission
 from .call_texts import call_texts
+from .candidate_forms import CandidateAnswerForm
+from .colleagues import standing_with_call
 from .form_page import TEMPLATE
 from .forms import NominationForm
 from .models import Nomination
@@ -40,6 +42,9 @@ def call_page(request: HttpRequest, cohort_slug: str) -> HttpResponse:
             "themes": list(cohort.themes.all()),
             "not_open_yet": submission.call_not_open_yet(cohort=cohort),
             "closed": submission.deadline_passed(cohort=cohort),
+            "standing": standing_with_call(user=request.user, cohort=cohort)
+            if request.user.is_authenticated
+            else None,
         },
     )
 
@@ -55,163 +60,24 @@ def _own_nomination(request: HttpRequest, pk: int) -> Nomination:
     )
 
 
-@dataclass
-class Outcome:
-    form: NominationForm
-    nomination: Nomination | None  # None when nothing could be saved
-    done: bool  # the draft was saved, or the nomination submitted, as asked
-
-
-def _save_draft(form: NominationForm) -> Nomination:
-    """Save what is valid in the form; a second POST of a new nomination (a double click)
-    updates the nomination the first one created instead of making another."""
-    try:
-        with transaction.atomic():
-            return form.save() if form.is_valid() else form.save_valid_parts()
-    except IntegrityError:
-        if form.instance.pk is not None:
-            raise
-        # Two POSTs of one form raced and the other one created the nomination first.
-        twin = Nomination.objects.filter(
-            creation_token=form.instance.creation_token,
-            nominator=form.instance.nominator,
-            cohort=form.cohort,
-        ).first()
-        if twin is None:
-            raise
-        return _save_draft(NominationForm(form.data, instance=twin, cohort=form.cohort))
-
-
-def _new_or_twin(request: HttpRequest, cohort: Cohort) -> Nomination:
-    """The nomination a "new nomination" POST is about: a fresh one, or the one an earlier
-    POST of the same form (same creation token) already created.
-
-    A token already used by another nominator or for another cohort is not this form's:
-    the nomination gets a fresh one rather than touching someone else's.
-    """
-    try:
-        token = uuid.UUID(str(request.POST.get("creation_token", "")))
-    except ValueError:
-        token = uuid.uuid4()
-    existing = Nomination.objects.filter(creation_token=token).first()
-    if existing is not None:
-        if existing.nominator_id == request.user.pk and existing.cohort_id == cohort.pk:
-            return existing
-        token = uuid.uuid4()
-    return Nomination(cohort=cohort, nominator=request.user, creation_token=token)
-
-
-def _show_refusal(
-    request: HttpRequest, form: NominationForm, refused: submission.SubmissionRefused
-) -> bool:
-    """Put each reason beside its field when it has one, the rest at the top of the page;
-    True when some reason went beside a field."""
-    beside = set()
-    for field, reasons in refused.fields.items():
-        for reason in reasons:
-            form.add_error(field, reason)
-            beside.add(reason)
-    for reason in refused.messages:
-        if reason not in beside:
-            messages.error(request, reason)
-    return bool(beside)
-
-
-def _save_and_maybe_submit(
-    request: HttpRequest, *, cohort: Cohort, nomination: Nomination
-) -> Outcome:
-    """Save what was typed as a draft; submit it too when asked.
-
-    Whatever is well-formed is saved even when the submission is refused, so nothing typed
-    is lost; the returned form carries every value and every error for the page.
-    """
-    if nomination.pk and nomination.status != Nomination.Status.DRAFT:
-        return _change_submitted(request, cohort=cohort, nomination=nomination)
-    submitting = "submit" in request.POST
-    form = NominationForm(request.POST, instance=nomination, cohort=cohort, submitting=submitting)
-    draft_form = form
-    if submitting and not form.is_valid():
-        draft_form = NominationForm(request.POST, instance=nomination, cohort=cohort)
-    nomination = _save_draft(draft_form)
-    if not draft_form.is_valid():
-        messages.warning(
-            request,
-            _("We saved everything except the marked fields: correct them and save again."),
-        )
-        return Outcome(form, nomination, done=False)
-    if not submitting:
-        if submission.deadline_passed(cohort=cohort) and nomination.late_admitted_at is None:
-            messages.warning(request, submission.DEADLINE_PASSED)
-        else:
-            messages.success(
-                request,
-                _("Your draft is saved. You can come back and finish it until the deadline."),
-            )
-        return Outcome(form, nomination, done=True)
-    if form is not draft_form:
-        messages.warning(
-            request,
-            _("Your draft is saved, but it cannot be submitted yet: see the marked fields."),
-        )
-        return Outcome(form, nomination, done=False)
-    was_draft = nomination.status == Nomination.Status.DRAFT
-    try:
-        submission.submit_nomination(nomination=nomination, by=request.user)
-    except submission.SubmissionRefused as refused:
-        if _show_refusal(request, form, refused):
-            messages.warning(
-                request,
-                _("Your draft is saved, but it cannot be submitted yet: see the marked fields."),
-            )
-        return Outcome(form, nomination, done=False)
-    messages.success(
-        request,
-        _(
-            "Your nomination is submitted. We have emailed you a receipt and asked the "
-            "candidate to confirm."
-        )
-        if was_draft
-        else _("Your changes are saved."),
-    )
-    return Outcome(form, nomination, done=True)
-
-
-def _change_submitted(request: HttpRequest, *, cohort: Cohort, nomination: Nomination) -> Outcome:
-    """Changes to a submitted nomination are saved only whole and valid, before the deadline."""
-    form = NominationForm(request.POST, instance=nomination, cohort=cohort, submitting=True)
-    if not form.is_valid():
-        messages.warning(request, _("Your changes are not saved yet: correct the marked fields."))
-        return Outcome(form, nomination, done=False)
-    new_candidate = "candidate_email" in form.changed_data
-    try:
-        with transaction.atomic():
-            form.save()
-            submission.submit_nomination(nomination=nomination, by=request.user)
-            if new_candidate:
-                submission.ask_candidate_again(nomination=nomination)
-    except submission.SubmissionRefused as refused:
-        if _show_refusal(request, form, refused):
-            messages.warning(
-                request, _("Your changes are not saved yet: correct the marked fields.")
-            )
-        return Outcome(form, nomination, done=False)
-    if new_candidate:
-        messages.success(
-            request,
-            _("Your changes are saved. We have asked %(email)s to confirm the nomination.")
-            % {"email": nomination.candidate_email},
-        )
-    else:
-        messages.success(request, _("Your changes are saved."))
-    return Outcome(form, nomination, done=True)
-
-
-def _after_save(request: HttpRequest, outcome: Outcome, cohort: Cohort) -> HttpResponse:
+def _after_save(request: HttpRequest, outcome: drafts.Outcome, cohort: Cohort) -> HttpResponse:
+    for level, text in outcome.notices:
+        messages.add_message(request, level, text)
     if outcome.done and outcome.nomination is not None:
         if "submit" in request.POST:
             return redirect("nominations:detail", pk=outcome.nomination.pk)
         return redirect("nominations:edit", pk=outcome.nomination.pk)
     return _form_page(request, outcome.form, cohort, outcome.nomination)
+
+
+def _typed_again(
+    request: HttpRequest, typed: QueryDict, cohort: Cohort, nomination: Nomination | None
+) -> HttpResponse:
+    """The form as it was when the session ended, unsaved, for the person to save now."""
+    form = NominationForm(typed, instance=nomination, cohort=cohort)
+    form.is_valid()
+    messages.info(request, _("Here is what you typed before signing in. Save it now."))
+    return _form_page(request, form, cohort, nomination)
 
 
 def _form_page(
@@ -224,11 +90,22 @@ def _form_page(
     )
 
 
+@keep_post_when_signed_out
 @verified_email_required
 @require_http_methods(["GET", "POST"])
 def nominate(request: HttpRequest, cohort_slug: str) -> HttpResponse:
     """Start a nomination for a cohort whose call is open."""
-    kept = form_page.applies(request)
+    typed = kept_post.take(request) if request.method == "GET" else None
+    if typed is not None:
+        cohort = get_object_or_404(Cohort.objects.select_related("call"), slug=cohort_slug)
+        return _typed_again(request, typed, cohort, None)
+    if request.method == "GET" and "new" not in request.GET:
+        # A returning nominator comes back to what they started, not to a blank form.
+        started = drafts.started_for(user=request.user, cohort_slug=cohort_slug)
+        if started is not None:
+            messages.info(request, _("Here is the nomination you started for this call."))
+            return redirect("nominations:edit", pk=started.pk)
+    kept = form_page.applies(request) or request.GET.keys() == {"new"}
     if kept:
         # The blank form, kept rendered while nothing it shows has changed: no query for it.
         generation, shell = form_page.lookup(request=request, slug=cohort_slug)
@@ -241,8 +118,11 @@ def nominate(request: HttpRequest, cohort_slug: str) -> HttpResponse:
     if request.method == "POST":
         # Even after the deadline: a form opened in time and sent late is kept as a draft,
         # and the nominator is told why it was not submitted.
-        outcome = _save_and_maybe_submit(
-            request, cohort=cohort, nomination=_new_or_twin(request, cohort)
+        nomination = drafts.new_or_twin(
+            user=request.user, cohort=cohort, token=request.POST.get("creation_token", "")
+        )
+        outcome = drafts.save_and_maybe_submit(
+            data=request.POST, user=request.user, cohort=cohort, nomination=nomination
         )
         return _after_save(request, outcome, cohort)
     if submission.deadline_passed(cohort=cohort):
@@ -262,6 +142,7 @@ def nominate(request: HttpRequest, cohort_slug: str) -> HttpResponse:
     return _form_page(request, form, cohort, None)
 
 
+@keep_post_when_signed_out
 @verified_email_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -279,8 +160,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("nominations:detail", pk=nomination.pk)
     if request.method == "POST":
-        outcome = _save_and_maybe_submit(request, cohort=cohort, nomination=nomination)
+        outcome = drafts.save_and_maybe_submit(
+            data=request.POST, user=request.user, cohort=cohort, nomination=nomination
+        )
         return _after_save(request, outcome, cohort)
+    typed = kept_post.take(request)
+    if typed is not None:
+        return _typed_again(request, typed, cohort, nomination)
     return _form_page(
         request, NominationForm(instance=nomination, cohort=cohort), cohort, nomination
     )
@@ -336,22 +222,43 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """The candidate agrees to take part and to the use of their data, from the emailed link."""
-    nomination = submission.find_by_candidate_token(token)
-    if nomination is None:
-        raise Http404
-    if request.method == "POST":
-        if "agree" in request.POST:
-            submission.confirm_candidate(nomination=nomination)
-            nomination.refresh_from_db()
-        else:
-            messages.error(request, _("Tick the box to confirm."))
+    """The candidate's emailed link: confirm, decline or ask for a correction. A link that no
+    longer leads to the nomination says what happened and whom to write to."""
+    link = candidate.find_link(token)
+    if link is None:
+        return render(request, "nominations/confirm_unknown.html", status=404)
+    form = CandidateAnswerForm(request.POST) if request.method == "POST" else CandidateAnswerForm()
+    changed_meanwhile = False
+    answering = request.method == "POST" and candidate.situation_of(link) in candidate.ANSWERABLE
+    if answering and form.is_valid():
+        answered = candidate.answer_link(
+            link=link,
+            answer=form.cleaned_data["answer"],
+            seen=form.cleaned_data["seen"],
+            correction=form.cleaned_data["correction"],
+        )
+        link, changed_meanwhile = answered.link, answered.changed_meanwhile
+    situation = candidate.situation_of(link)
+    nomination = link.nomination
+    answerable = situation in candidate.ANSWERABLE
+    contact_name, contact_email = candidate.contact_of(nomination)
     return render(
         request,
         "nominations/confirm.html",
         {
+            "link": link,
+            "situation": situation,
             "nomination": nomination,
             "cohort": nomination.cohort,
-            "themes": list(nomination.themes.all()),
+            # What the nomination says is shown only while the candidate can answer.
+            "themes": list(nomination.themes.all()) if answerable else [],
+            "seen": candidate.fingerprint(nomination) if answerable else "",
+            "may_correct": candidate.may_ask_correction(link),
+            "form": form,
+            "changed_meanwhile": changed_meanwhile,
+            "published_at": candidate.results_published(nomination),
+            "contact_name": contact_name,
+            "contact_email": contact_email,
         },
+        status=410 if situation in candidate.GONE else 200,
     )

@@ -237,16 +237,21 @@ class Record:
 def record_of(*, person: Any, cohort: Cohort) -> Record:
     """A participant's own attendance: every non-cancelled event that concerns them."""
     zone = zoneinfo.ZoneInfo(cohort.time_zone)
+    # Each side of the union without Event's default ordering: SQLite refuses ORDER BY in
+    # the parts of a compound statement (PostgreSQL does not mind); the union is ordered.
     events = (
         Event.objects.filter(cohort=cohort)
         .exclude(status=Event.Status.CANCELLED)
         .exclude(kind=Event.Kind.MENTORING, mentoring_group__isnull=False)
+        .order_by()
         .union(
             Event.objects.filter(
                 cohort=cohort,
                 kind=Event.Kind.MENTORING,
                 mentoring_group__members=person,
-            ).exclude(status=Event.Status.CANCELLED)
+            )
+            .exclude(status=Event.Status.CANCELLED)
+            .order_by()
         )
         .order_by("starts_at", "pk")
     )

@@ -11,8 +11,7 @@ from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort
-from metlib.forms import TimeZoneInput
-from nominations.facilitator_forms import CohortLocalDateTimeField
+from metlib.forms import TimeZoneInput, ZonedDateTimeField
 
 from . import schedule
 from .models import Event, GuestSpeaker, PreparationItem
@@ -119,8 +118,8 @@ class RuleForm(forms.Form):
 class EventTimesForm(forms.Form):
     """When one event starts and ends, in the cohort's zone."""
 
-    starts_at = CohortLocalDateTimeField(label=_("Starts"))
-    ends_at = CohortLocalDateTimeField(label=_("Ends"))
+    starts_at = ZonedDateTimeField(label=_("Starts"))
+    ends_at = ZonedDateTimeField(label=_("Ends"))
 
     def __init__(self, *args, cohort: Cohort, **kwargs) -> None:
         super().__init__(*args, **kwargs)

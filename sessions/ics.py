@@ -57,7 +57,7 @@ def _absolute(path: str) -> str:
 
 
 def event_link(event: Event) -> str:
-    return _absolute(reverse("cohorts:detail", kwargs={"cohort_slug": event.cohort.slug}))
+    return _absolute(reverse("circle:detail", kwargs={"cohort_slug": event.cohort.slug}))
 
 
 def describe(event: Event) -> str:

@@ -1,7 +1,8 @@
 """The settings as an operator meets them: manage.py run in a fresh process, configured only
 through environment variables, against SQLite and PostgreSQL databases made from nothing.
 
-In a subprocess pytest is not imported, so the settings behave as in production unless told.
+The production settings are ``metlib.settings`` and never look at what a process imported; the
+suite's own are ``metlib.test_settings``, chosen by pytest's configuration.
 """
 
 import os
@@ -26,7 +27,6 @@ def clean_environment(tmp_path: Path, **values: str) -> dict[str, str]:
     dropped = settings_env_names() | {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment = {key: value for key, value in os.environ.items() if key not in dropped}
     environment.update(
-        TESTING="0",
         STATIC_ROOT=str(tmp_path / "static"),
         MEDIA_ROOT=str(tmp_path / "media"),
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -173,3 +173,48 @@ def test_migrations_apply_from_zero_on_postgresql(tmp_path, empty_postgresql_dat
     result = manage("migrate", "--no-input", environment=environment)
     assert result.returncode == 0, result.stdout + result.stderr
     assert_every_migration_applied(environment)
+
+
+def test_importing_pytest_does_not_change_the_production_settings(tmp_path):
+    """A process that imports pytest (a tool, a worker started by a test) gets production settings:
+    no development secret key, no fast hasher, HTTPS and secure cookies."""
+    environment = production_environment(tmp_path, DJANGO_SETTINGS_MODULE="metlib.settings")
+    script = (
+        "import pytest, django; django.setup(); from django.conf import settings as s; "
+        "print(s.PASSWORD_HASHERS[0], s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, "
+        "s.SECURE_HSTS_SECONDS)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "True",
+        "True",
+        "31536000",
+    ]
+    del environment["SECRET_KEY"]
+    missing = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "SECRET_KEY is not set" in missing.stderr
+
+
+def test_the_suite_runs_on_its_own_settings():
+    from django.conf import settings
+
+    assert os.environ["DJANGO_SETTINGS_MODULE"] == "metlib.test_settings"
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -118,7 +118,7 @@ def dashboard_year(cohort_slug: str) -> str:
             status="failed",
             attempts=5,
         )
-    return reverse("cohorts:dashboard", kwargs={"cohort_slug": cohort_slug})
+    return reverse("circle:dashboard", kwargs={"cohort_slug": cohort_slug})
 
 
 # The issue asks for "fast with 500 nominations and 30 participants" and names no figure; the

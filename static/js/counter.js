@@ -8,7 +8,8 @@
     counter.setAttribute("aria-live", "polite");
     field.insertAdjacentElement("afterend", counter);
     function update() {
-      var used = field.value.length;
+      // Characters as the server counts them: code points (an emoji is one), line breaks once.
+      var used = Array.from(field.value).length;
       counter.textContent = used + " / " + limit;
       counter.classList.toggle("over", used > limit);
     }

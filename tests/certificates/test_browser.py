@@ -79,7 +79,7 @@ def test_facilitator_issues_participant_downloads_visitor_verifies(
     with participant.expect_download() as info:
         participant.get_by_role("link", name="Download your certificate (PDF)").click()
     download = info.value
-    assert download.suggested_filename.endswith(f"-{cohort.slug}.pdf")
+    assert download.suggested_filename == f"Participant 00 Østergård - {cohort.slug}.pdf"
     with open(download.path(), "rb") as downloaded:
         assert downloaded.read(5) == b"%PDF-"
     participant.close()

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from certificates import names
 from certificates.models import PrintedName
+from nominations.selection import enrol_participant
 from tests.factories import NominationFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,13 +50,18 @@ def test_suggested_name_prefers_display_name_then_nomination_then_email(cohort, 
     ben = make_member(cohort, display_name="", email="ben.okafor@example.org")
     assert names.suggested_name(cohort=cohort, person=ben) == "ben.okafor"
 
-    NominationFactory(
+    # Enrolment gives a blank display name the candidate's name from the nomination.
+    nomination = NominationFactory(
         cohort=cohort,
-        candidate_email="ben.okafor@example.org",
+        candidate_email="Ben.Okafor@example.org",
         candidate_name="Benedict Okafor",
         status="accepted",
     )
+    enrol_participant(nomination=nomination)
+    ben.refresh_from_db()
     assert names.suggested_name(cohort=cohort, person=ben) == "Benedict Okafor"
+    nomination.refresh_from_db()
+    assert nomination.participant.user == ben
 
 
 def test_confirm_printed_name_page_keeps_input_when_refused(client, cohort, make_member):

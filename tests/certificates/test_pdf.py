@@ -178,7 +178,7 @@ def test_signatory_without_image_gets_a_line_to_sign_on(write_pdf):
     assert html.count('class="sign-here"') == 1
     assert html.count('class="signature"') == 1
     images = run("pdfimages", "-list", path).splitlines()[2:]
-    assert len(images) == 1  # the one signature; the QR code is vector
+    assert [line.split()[3:5] for line in images] == [["240", "80"]]  # the QR code is vector
     text = run("pdftotext", path, "-")
     assert "Ana Signed" in text
     assert "Ben Unsigned" in text
@@ -267,8 +267,7 @@ def test_render_queries_cohort_letterhead_and_signatories_only(
 ):
     certificate = type(certificate).objects.get(pk=certificate.pk)
 
-    # cohort, its language (its call's), programme, letterhead, signatories
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):  # cohort, programme, letterhead, signatories
         render_certificate_pdf(certificate=certificate)
 
 
@@ -282,3 +281,89 @@ def test_signature_file_gone_from_storage_still_renders_one_page(write_pdf):
 
     assert "Pages:           1\n" in run("pdfinfo", path)
     assert "Gone Signature" in run("pdftotext", path, "-")
+
+
+def test_pdf_is_tagged_pdf_a_2a_with_title_author_and_language(certificate, write_pdf):
+    path = write_pdf(certificate)
+    info = run("pdfinfo", path)
+    metadata = run("pdfinfo", "-meta", path)
+    root = run("qpdf", "--show-object=trailer", path).split("/Root ")[1].split()[0]
+    catalog = run("qpdf", f"--show-object={root}", path)
+    objects = subprocess.run(
+        ["qpdf", "--qdf", "--object-streams=disable", path, "-"], check=True, capture_output=True
+    ).stdout
+
+    assert "Tagged:          yes" in info
+    assert "Metadata Stream: yes" in info
+    assert f"Title:           Certificate of participation · {certificate.name}" in info
+    assert f"Author:          {certificate.cohort.programme.organisation}" in info
+    assert 'pdfaid:part="2" pdfaid:conformance="A"' in metadata
+    assert f"<dc:creator><rdf:Seq><rdf:li>{certificate.cohort.programme.organisation}" in metadata
+    assert "/Lang (en)" in catalog
+    assert "/MarkInfo << /Marked true >>" in catalog
+    assert "/StructTreeRoot" in catalog
+    assert "/S /GTS_PDFA1" in catalog  # the output intent PDF/A asks for
+    assert b"/S /H1" in objects  # the title is a heading for a screen reader
+
+
+def test_achievement_names_the_programme_once_when_the_cohort_repeats_it():
+    assert (
+        certificate_pdf.achievement_name(
+            programme_name="MetLib Learning Circle", cohort_name="MetLib Learning Circle 2024–25"
+        )
+        == "MetLib Learning Circle 2024–25"
+    )
+    assert (
+        certificate_pdf.achievement_name(
+            programme_name="MetLib Learning Circle", cohort_name="2026"
+        )
+        == "MetLib Learning Circle (2026)"
+    )
+
+
+def test_pdf_prints_the_facilitators_decision_not_a_count_when_overridden(write_pdf):
+    certificate = CertificateFactory(monthly_attended=5, monthly_total=9, by_override=True)
+
+    text = nfc(run("pdftotext", write_pdf(certificate), "-"))
+
+    assert "participation confirmed by the facilitator" in text
+    assert "monthly session" not in text
+    assert "5 of 9" not in text
+
+
+def test_warm_up_renders_without_the_database_and_runs_as_a_worker_starts(
+    django_assert_num_queries,
+):
+    from celery.signals import worker_process_init
+
+    from certificates.tasks import warm_up_certificates
+
+    with django_assert_num_queries(0):
+        seconds = certificate_pdf.warm_up()
+
+    assert seconds > 0
+    assert warm_up_certificates in [ref() for _key, ref in worker_process_init.receivers]
+
+
+@pytest.mark.parametrize("dpi", ["72", "96", "150", "300", "600"])
+def test_qr_code_decodes_at_screen_and_print_resolutions(certificate, write_pdf, tmp_path, dpi):
+    run("pdftoppm", "-r", dpi, "-png", "-singlefile", write_pdf(certificate), str(tmp_path / "p"))
+    decoded = run(
+        "zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(tmp_path / "p.png")
+    )
+
+    assert decoded.strip() == verification_url(certificate)
+
+
+def test_signature_replaced_under_the_same_name_prints_the_new_image(write_pdf, tmp_path):
+    certificate = CertificateFactory()
+    signatory = SignatoryFactory(cohort=certificate.cohort, name="Ana Signed")
+    signatory.signature.save("ana.png", ContentFile(png(size=(240, 80))), save=True)
+    write_pdf(certificate)
+    name = signatory.signature.name
+    signatory.signature.storage.delete(name)
+    signatory.signature.storage.save(name, ContentFile(png(size=(300, 60))))
+
+    images = run("pdfimages", "-list", write_pdf(certificate)).splitlines()[2:]
+
+    assert [line.split()[3:5] for line in images] == [["300", "60"]]

@@ -2,6 +2,7 @@
 POST, the download and the ZIP."""
 
 import io
+import subprocess
 import zipfile
 
 import pytest
@@ -184,7 +185,8 @@ def test_download_for_the_person_and_the_facilitator_only(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="participant-00-stergard-{cohort.slug}.pdf"'
+        "attachment; filename*=utf-8''Participant%2000%20%C3%98sterg%C3%A5rd%20-%20"
+        f"{cohort.slug}.pdf"
     )
     assert response.content.startswith(b"%PDF-")
 
@@ -221,8 +223,8 @@ def test_zip_holds_one_pdf_per_valid_certificate(client, cohort, facilitator, is
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    assert archive.namelist() == ["participant-00-stergard.pdf"]
-    assert archive.read("participant-00-stergard.pdf").startswith(b"%PDF-")
+    assert archive.namelist() == ["Participant 00 Østergård.pdf"]
+    assert archive.read("Participant 00 Østergård.pdf").startswith(b"%PDF-")
 
 
 def test_zip_names_are_unique_for_equal_names(client, cohort, facilitator, issued):
@@ -233,7 +235,37 @@ def test_zip_names_are_unique_for_equal_names(client, cohort, facilitator, issue
         io.BytesIO(b"".join(client.get(url("zip", cohort)).streaming_content))
     )
 
-    assert sorted(archive.namelist()) == ["same-name-2.pdf", "same-name.pdf"]
+    assert sorted(archive.namelist()) == ["Same Name-2.pdf", "Same Name.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("printed", "entry"),
+    [
+        ("Ελένη Παπαδοπούλου", "Ελένη Παπαδοπούλου.pdf"),
+        ("Алексей Смирнов", "Алексей Смирнов.pdf"),
+        ("Akosua Ɔfori-Atta", "Akosua Ɔfori-Atta.pdf"),
+        ("李小龍", "李小龍.pdf"),
+        ('A/B: "Name"?', "A B Name.pdf"),
+        ("…", "certificate.pdf"),
+    ],
+)
+def test_zip_names_entries_as_printed_with_the_utf8_flag(
+    client, cohort, facilitator, issued, tmp_path, printed, entry
+):
+    Certificate.objects.filter(person=issued[0]).update(name=printed)
+    issuing.revoke_certificate(
+        certificate=Certificate.objects.get(person=issued[1]), by=facilitator, reason="x"
+    )
+    client.force_login(facilitator)
+    path = tmp_path / "certificates.zip"
+    path.write_bytes(b"".join(client.get(url("zip", cohort)).streaming_content))
+
+    (info,) = zipfile.ZipFile(path).infolist()
+    assert info.filename == entry
+    assert bool(info.flag_bits & 0x800) == (not entry.isascii())
+    # Info-ZIP's unzip, not Python, reads the same name back.
+    listed = subprocess.run(["unzip", "-Z1", str(path)], capture_output=True, check=True)
+    assert listed.stdout.decode().strip() == entry
 
 
 def test_participant_page_offers_reissue_after_a_name_correction(

@@ -4,14 +4,16 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from cohorts import urls
+from circle import urls as circle_urls
+from cohorts import urls as cohorts_urls
 from cohorts.models import RESERVED_COHORT_SLUGS, Cohort
 
 from ..factories import CohortFactory, ProgrammeFactory
 
 
 def test_the_reserved_slugs_are_the_words_of_the_cohorts_pages():
-    words = {str(pattern.pattern).split("/")[0] for pattern in urls.urlpatterns}
+    patterns = [*cohorts_urls.urlpatterns, *circle_urls.urlpatterns]  # both live under /cohorts/
+    words = {str(pattern.pattern).split("/")[0] for pattern in patterns}
     assert {word for word in words if word and "<" not in word} == RESERVED_COHORT_SLUGS
 
 

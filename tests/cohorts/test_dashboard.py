@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from cohorts.dashboard import Stage, cohort_dashboard, cohort_stage
+from circle.dashboard import Stage, cohort_dashboard, cohort_stage
 from cohorts.models import MentoringGroup, Role
 from metlib.models import Email
 from nominations.models import Review, Selection
@@ -87,7 +87,7 @@ def build_year(*, nominations: int, participants: int, cohort=None) -> Year:
     for i in range(participants):
         library = LibraryFactory(country=COUNTRIES[i % len(COUNTRIES)])
         user = UserFactory(display_name=f"Participant {i:03d}")
-        MembershipFactory(user=user, cohort=cohort, library=library)
+        membership = MembershipFactory(user=user, cohort=cohort, library=library)
         year.participants.append(user)
         if i % 2 == 0:
             NominationFactory(
@@ -96,6 +96,7 @@ def build_year(*, nominations: int, participants: int, cohort=None) -> Year:
                 status="accepted",
                 candidate_email=user.email,
                 project_title=f"Project of participant {i}",
+                participant=membership,
             )
     year.mentor = UserFactory(display_name="Mo Mentor")
     MembershipFactory(user=year.mentor, cohort=cohort, role=Role.MENTOR)
@@ -187,7 +188,7 @@ def build_year(*, nominations: int, participants: int, cohort=None) -> Year:
     return year
 
 
-def url(cohort, name="cohorts:dashboard"):
+def url(cohort, name="circle:dashboard"):
     return reverse(name, kwargs={"cohort_slug": cohort.slug})
 
 
@@ -247,7 +248,7 @@ def test_stage_without_selection_row_is_open_before_the_deadline():
 
 
 def test_dashboard_anonymous_goes_to_login(client, cohort):
-    for name in ("cohorts:dashboard", "cohorts:roster_csv", "cohorts:attendance_csv"):
+    for name in ("circle:dashboard", "circle:roster_csv", "circle:attendance_csv"):
         response = client.get(url(cohort, name))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
@@ -256,20 +257,20 @@ def test_dashboard_anonymous_goes_to_login(client, cohort):
 @pytest.mark.parametrize("role", [Role.PARTICIPANT, Role.MENTOR, Role.ADVISOR])
 def test_dashboard_refused_to_other_roles(client, cohort, make_member, role):
     client.force_login(make_member(cohort, role))
-    for name in ("cohorts:dashboard", "cohorts:roster_csv", "cohorts:attendance_csv"):
+    for name in ("circle:dashboard", "circle:roster_csv", "circle:attendance_csv"):
         assert client.get(url(cohort, name)).status_code == 403
 
 
 def test_dashboard_refused_to_facilitator_of_another_cohort(client, cohort, make_member):
     other = CohortFactory()
     client.force_login(make_member(other, Role.FACILITATOR))
-    for name in ("cohorts:dashboard", "cohorts:roster_csv", "cohorts:attendance_csv"):
+    for name in ("circle:dashboard", "circle:roster_csv", "circle:attendance_csv"):
         assert client.get(url(cohort, name)).status_code == 403
 
 
 def test_dashboard_unknown_cohort_is_404(client, facilitator):
     client.force_login(facilitator)
-    response = client.get(reverse("cohorts:dashboard", kwargs={"cohort_slug": "no-such"}))
+    response = client.get(reverse("circle:dashboard", kwargs={"cohort_slug": "no-such"}))
     assert response.status_code == 404
 
 
@@ -340,11 +341,11 @@ def test_dashboard_shows_stage_counts_reminders_and_links(client):
         "nominations:selection_overview",
         "calendar:overview",
         "calendar:attendance",
-        "cohorts:mentoring",
+        "circle:mentoring",
         "calendar:presenters",
         "certificates:eligibility",
-        "cohorts:roster_csv",
-        "cohorts:attendance_csv",
+        "circle:roster_csv",
+        "circle:attendance_csv",
     ):
         assert f'href="{url(year.cohort, name)}"' in html
 
@@ -367,7 +368,7 @@ def test_dashboard_retry_requeues_a_failed_mail(client):
     client.force_login(year.facilitator)
     response = client.post(
         reverse(
-            "cohorts:dashboard_retry_mail",
+            "circle:dashboard_retry_mail",
             kwargs={"cohort_slug": year.cohort.slug, "email_id": year.failed_member_mail.pk},
         )
     )
@@ -386,7 +387,7 @@ def test_dashboard_retry_leaves_mail_of_others_alone(client):
     client.force_login(year.facilitator)
     response = client.post(
         reverse(
-            "cohorts:dashboard_retry_mail",
+            "circle:dashboard_retry_mail",
             kwargs={"cohort_slug": year.cohort.slug, "email_id": year.failed_outsider_mail.pk},
         ),
         follow=True,
@@ -401,7 +402,7 @@ def test_dashboard_retry_refuses_get_and_participants(client, cohort, make_membe
         key="k", to=participant.email, subject="s", body_text="b", status="failed"
     )
     target = reverse(
-        "cohorts:dashboard_retry_mail", kwargs={"cohort_slug": cohort.slug, "email_id": mail.pk}
+        "circle:dashboard_retry_mail", kwargs={"cohort_slug": cohort.slug, "email_id": mail.pk}
     )
     client.force_login(participant)
     assert client.post(target).status_code == 403
@@ -446,13 +447,13 @@ def test_home_links_facilitators_to_the_dashboard_and_participants_to_their_year
     client.force_login(facilitator)
     html = client.get(reverse("home")).content.decode()
     assert f'href="{url(cohort)}"' in html
-    assert f'href="{url(cohort, "cohorts:year")}"' not in html
+    assert f'href="{url(cohort, "circle:year")}"' not in html
     client.force_login(make_member(cohort, Role.PARTICIPANT))
     html = client.get(reverse("home")).content.decode()
-    assert f'href="{url(cohort, "cohorts:year")}"' in html
+    assert f'href="{url(cohort, "circle:year")}"' in html
     assert f'href="{url(cohort)}"' not in html
-    detail = client.get(url(cohort, "cohorts:detail")).content.decode()
-    assert f'href="{url(cohort, "cohorts:year")}"' in detail
+    detail = client.get(url(cohort, "circle:detail")).content.decode()
+    assert f'href="{url(cohort, "circle:year")}"' in detail
 
 
 @time_machine.travel(NOW, tick=False)

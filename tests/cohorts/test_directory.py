@@ -16,18 +16,18 @@ from .members import viewer_for
 
 
 def libraries_url(**params):
-    url = reverse("cohorts:libraries")
+    url = reverse("circle:libraries")
     if params:
         url += "?" + "&".join(f"{key}={value}" for key, value in params.items())
     return url
 
 
 def library_url(library):
-    return reverse("cohorts:library", kwargs={"pk": library.pk})
+    return reverse("circle:library", kwargs={"pk": library.pk})
 
 
 def history_url(person):
-    return reverse("cohorts:history", kwargs={"user_id": person.pk})
+    return reverse("circle:history", kwargs={"user_id": person.pk})
 
 
 def past_cohort(year=2022, **fields):
@@ -65,7 +65,7 @@ def test_directory_answers_each_role(client, cohort, role_name, status):
 
 def test_library_page_is_404_for_unknown_library(client, cohort, facilitator):
     client.force_login(facilitator)
-    assert client.get(reverse("cohorts:library", kwargs={"pk": 999999})).status_code == 404
+    assert client.get(reverse("circle:library", kwargs={"pk": 999999})).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -91,13 +91,13 @@ def test_someone_elses_history_answers_each_role(client, cohort, role_name, stat
 
 def test_history_of_unknown_person_is_403_for_participants_and_404_for_staff(client, cohort):
     client.force_login(viewer_for(Role.PARTICIPANT, cohort))
-    assert client.get(reverse("cohorts:history", kwargs={"user_id": 999999})).status_code == 403
+    assert client.get(reverse("circle:history", kwargs={"user_id": 999999})).status_code == 403
     client.force_login(UserFactory(is_staff=True))
-    assert client.get(reverse("cohorts:history", kwargs={"user_id": 999999})).status_code == 404
+    assert client.get(reverse("circle:history", kwargs={"user_id": 999999})).status_code == 404
 
 
 def test_my_history_sends_visitors_to_login(client, db):
-    response = client.get(reverse("cohorts:my_history"))
+    response = client.get(reverse("circle:my_history"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
 
@@ -112,7 +112,7 @@ def test_my_history_lists_nominated_selected_and_every_role(client, db):
     MembershipFactory(user=person, cohort=third, role=Role.MENTOR)
     MembershipFactory(user=person, cohort=third, role=Role.ADVISOR)
     client.force_login(person)
-    response = client.get(reverse("cohorts:my_history"))
+    response = client.get(reverse("circle:my_history"))
     rows = [
         (row.year, row.cohort.name, len(row.nominations), row.selected, row.roles)
         for row in response.context["rows"]
@@ -134,7 +134,7 @@ def test_history_says_not_decided_while_the_selection_runs(client, cohort):
     person = UserFactory()
     NominationFactory(cohort=cohort, candidate_email=person.email, status="under_review")
     client.force_login(person)
-    page = client.get(reverse("cohorts:my_history")).content.decode()
+    page = client.get(reverse("circle:my_history")).content.decode()
     assert "not decided yet" in page
 
 
@@ -144,9 +144,9 @@ def test_alumnus_can_still_open_a_finished_cohort(client, db):
     MembershipFactory(user=person, cohort=finished, role=Role.PARTICIPANT)
     client.force_login(person)
     assert client.get(finished.get_absolute_url()).status_code == 200
-    roster = reverse("cohorts:roster", kwargs={"cohort_slug": finished.slug})
+    roster = reverse("circle:roster", kwargs={"cohort_slug": finished.slug})
     assert client.get(roster).status_code == 200
-    assert roster in client.get(reverse("cohorts:my_history")).content.decode()
+    assert roster in client.get(reverse("circle:my_history")).content.decode()
 
 
 def test_directory_search_matches_name_city_and_country_and_keeps_query(client, facilitator):
@@ -270,5 +270,5 @@ def test_history_queries_do_not_grow(client, db, size, django_assert_num_queries
     client.force_login(person)
     # the viewer, addresses, nominations, memberships
     with django_assert_num_queries(4):
-        response = client.get(reverse("cohorts:my_history"))
+        response = client.get(reverse("circle:my_history"))
     assert len(response.context["rows"]) == size

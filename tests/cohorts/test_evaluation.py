@@ -46,7 +46,8 @@ def opened(cohort, facilitator):
 
 
 def url(name, cohort):
-    return reverse(f"cohorts:{name}", kwargs={"cohort_slug": cohort.slug})
+    namespace = "circle" if name == "detail" else "cohorts"
+    return reverse(f"{namespace}:{name}", kwargs={"cohort_slug": cohort.slug})
 
 
 def answer_data(recommend="9", **texts):

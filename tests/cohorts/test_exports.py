@@ -28,7 +28,7 @@ def fetch(client, cohort, name):
 def test_roster_csv_lists_everyone_with_place_and_project(client):
     year = build_year(nominations=3, participants=4)
     client.force_login(year.facilitator)
-    rows = fetch(client, year.cohort, "cohorts:roster_csv")
+    rows = fetch(client, year.cohort, "circle:roster_csv")
     assert rows[0] == [
         "name",
         "email",
@@ -63,7 +63,7 @@ def test_roster_csv_neutralises_formulas(client):
     library.name = "@SUM(A1)"
     library.save(update_fields=["name"])
     client.force_login(year.facilitator)
-    rows = fetch(client, year.cohort, "cohorts:roster_csv")
+    rows = fetch(client, year.cohort, "circle:roster_csv")
     row = next(r for r in rows if r[1] == person.email)
     assert row[0] == '\'=HYPERLINK("http://evil.example")'
     assert row[3] == "'@SUM(A1)"
@@ -73,7 +73,7 @@ def test_roster_csv_neutralises_formulas(client):
 def test_attendance_csv_has_a_column_per_event_and_totals(client):
     year = build_year(nominations=1, participants=4)
     client.force_login(year.facilitator)
-    rows = fetch(client, year.cohort, "cohorts:attendance_csv")
+    rows = fetch(client, year.cohort, "circle:attendance_csv")
     header = rows[0]
     assert header[:2] == ["name", "email"]
     assert header[2] == "2025-01-14 Session 1/14"
@@ -104,9 +104,9 @@ def test_exports_queries_constant(client, django_assert_num_queries):
     small = build_year(nominations=5, participants=3)
     client.force_login(small.facilitator)
     counts = {}
-    for name in ("cohorts:roster_csv", "cohorts:attendance_csv"):
+    for name in ("circle:roster_csv", "circle:attendance_csv"):
         target = reverse(name, kwargs={"cohort_slug": small.cohort.slug})
-        with django_assert_num_queries(6 if name == "cohorts:roster_csv" else 7) as captured:
+        with django_assert_num_queries(5 if name == "circle:roster_csv" else 7) as captured:
             client.get(target)
         counts[name] = len(captured.captured_queries)
     large = build_year(nominations=60, participants=30)
@@ -119,5 +119,5 @@ def test_exports_queries_constant(client, django_assert_num_queries):
 
 def test_exports_refused_to_a_participant(client, cohort, make_member):
     client.force_login(make_member(cohort, Role.PARTICIPANT))
-    for name in ("cohorts:roster_csv", "cohorts:attendance_csv"):
+    for name in ("circle:roster_csv", "circle:attendance_csv"):
         assert client.get(reverse(name, kwargs={"cohort_slug": cohort.slug})).status_code == 403

@@ -107,7 +107,7 @@ def test_only_facilitators_apply(cohort, make_member):
 @pytest.mark.parametrize("role", [Role.PARTICIPANT, Role.ADVISOR, Role.MENTOR])
 def test_facilitator_page_refuses_others(client, cohort, make_member, role):
     client.force_login(make_member(cohort, role))
-    url = reverse("cohorts:mentoring", kwargs={"cohort_slug": cohort.slug})
+    url = reverse("circle:mentoring", kwargs={"cohort_slug": cohort.slug})
     assert client.get(url).status_code == 403
     assert client.post(url, {"use_suggestion": "1"}).status_code == 403
 
@@ -115,7 +115,7 @@ def test_facilitator_page_refuses_others(client, cohort, make_member, role):
 @pytest.mark.parametrize("role", [Role.PARTICIPANT, Role.ADVISOR, Role.FACILITATOR])
 def test_mentor_page_refuses_non_mentors(client, cohort, make_member, role):
     client.force_login(make_member(cohort, role))
-    url = reverse("cohorts:mentoring_mine", kwargs={"cohort_slug": cohort.slug})
+    url = reverse("circle:mentoring_mine", kwargs={"cohort_slug": cohort.slug})
     assert client.get(url).status_code == 403
 
 
@@ -123,7 +123,7 @@ def test_facilitator_uses_the_suggestion(client, cohort, make_member, facilitato
     add_mentors(cohort, make_member, 2)
     add_participants(cohort, 5)
     client.force_login(facilitator)
-    url = reverse("cohorts:mentoring", kwargs={"cohort_slug": cohort.slug})
+    url = reverse("circle:mentoring", kwargs={"cohort_slug": cohort.slug})
     page = client.get(url)
     assert page.status_code == 200
     assert b"Use the suggestion" in page.content
@@ -139,7 +139,7 @@ def test_facilitator_adjusts_by_hand_and_bad_input_keeps_values(
     mentor_a, mentor_b = add_mentors(cohort, make_member, 2)
     p1, p2 = add_participants(cohort, 2)
     client.force_login(facilitator)
-    url = reverse("cohorts:mentoring", kwargs={"cohort_slug": cohort.slug})
+    url = reverse("circle:mentoring", kwargs={"cohort_slug": cohort.slug})
     bad = client.post(url, {"adjust": "1", f"p{p1.pk}": str(mentor_b.pk), f"p{p2.pk}": "999999"})
     assert bad.status_code == 400
     assert not MentoringGroup.objects.exists()
@@ -155,20 +155,23 @@ def test_mentor_page_shows_members_projects_and_sessions(client, cohort, make_me
     (mentor,) = add_mentors(cohort, make_member, 1)
     library = LibraryFactory(name="Oodi", city="Helsinki", country="FI")
     member = UserFactory(email="aino@oodi.example")
-    MembershipFactory(user=member, cohort=cohort, role=Role.PARTICIPANT, library=library)
+    membership = MembershipFactory(
+        user=member, cohort=cohort, role=Role.PARTICIPANT, library=library
+    )
     NominationFactory(
         cohort=cohort,
         library=library,
         candidate_email="Aino@Oodi.example",
         status="accepted",
         project_title="A library on the harbour",
+        participant=membership,
     )
     group = MentoringGroup.objects.create(cohort=cohort, name="Harbour", mentor=mentor)
     group.members.set([member])
     EventFactory(cohort=cohort, mentoring_group=group, kind="mentoring", title="First meeting")
     EventFactory(cohort=cohort, title="Not ours")
     client.force_login(mentor)
-    page = client.get(reverse("cohorts:mentoring_mine", kwargs={"cohort_slug": cohort.slug}))
+    page = client.get(reverse("circle:mentoring_mine", kwargs={"cohort_slug": cohort.slug}))
     assert page.status_code == 200
     content = page.content.decode()
     for text in ["Harbour", "Oodi", "Helsinki", "Finland", "A library on the harbour"]:
@@ -190,6 +193,7 @@ def _setup_groups(cohort, facilitator, make_member, participants):
             candidate_email=user.email,
             status="accepted",
             themes=[],
+            participant=membership,
         )
     for group in MentoringGroup.objects.filter(cohort=cohort):
         EventFactory(cohort=cohort, mentoring_group=group, kind="mentoring")
@@ -202,7 +206,7 @@ def _count(client, url):
     return len(queries)
 
 
-@pytest.mark.parametrize("page", ["cohorts:mentoring", "cohorts:mentoring_mine"])
+@pytest.mark.parametrize("page", ["circle:mentoring", "circle:mentoring_mine"])
 def test_query_count_does_not_grow(client, make_member, django_assert_num_queries, page):
     from tests.factories import CohortFactory
 
@@ -211,7 +215,7 @@ def test_query_count_does_not_grow(client, make_member, django_assert_num_querie
         cohort = CohortFactory()
         facilitator = make_member(cohort, Role.FACILITATOR)
         mentors = _setup_groups(cohort, facilitator, make_member, participants)
-        viewer = facilitator if page == "cohorts:mentoring" else mentors[0]
+        viewer = facilitator if page == "circle:mentoring" else mentors[0]
         client.force_login(viewer)
         url = reverse(page, kwargs={"cohort_slug": cohort.slug})
         client.get(url)  # warm caches (sessions, translations)

@@ -45,24 +45,24 @@ def test_roles_are_read_once_per_user_object(cohort, facilitator, django_assert_
 def test_cohort_page_refuses_facilitator_of_another_cohort(client, cohort, facilitator):
     other = CohortFactory()
     client.force_login(facilitator)
-    assert client.get(reverse("cohorts:detail", args=[cohort.slug])).status_code == 200
-    assert client.get(reverse("cohorts:detail", args=[other.slug])).status_code == 403
+    assert client.get(reverse("circle:detail", args=[cohort.slug])).status_code == 200
+    assert client.get(reverse("circle:detail", args=[other.slug])).status_code == 403
 
 
 def test_cohort_page_sends_visitors_to_login(client, cohort):
-    response = client.get(reverse("cohorts:detail", args=[cohort.slug]))
+    response = client.get(reverse("circle:detail", args=[cohort.slug]))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
 
 
 def test_cohort_page_is_404_for_unknown_cohort(client, facilitator):
     client.force_login(facilitator)
-    assert client.get(reverse("cohorts:detail", args=["no-such-cohort"])).status_code == 404
+    assert client.get(reverse("circle:detail", args=["no-such-cohort"])).status_code == 404
 
 
 def test_cohort_page_lists_people_by_role(client, cohort, facilitator, make_member):
     make_member(cohort, Role.PARTICIPANT, display_name="Çağrı Öztürk")
     client.force_login(facilitator)
-    page = client.get(reverse("cohorts:detail", args=[cohort.slug])).content.decode()
+    page = client.get(reverse("circle:detail", args=[cohort.slug])).content.decode()
     assert "Çağrı Öztürk" in page
     assert "Participant" in page

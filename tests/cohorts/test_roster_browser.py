@@ -41,7 +41,7 @@ def test_participant_writes_biography_reads_and_prints_roster(live_server, page,
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Your profile is saved.")).to_be_visible()
 
-    page.goto(live_server.url + reverse("cohorts:roster", kwargs={"cohort_slug": cohort.slug}))
+    page.goto(live_server.url + reverse("circle:roster", kwargs={"cohort_slug": cohort.slug}))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Roster")
     expect(page.get_by_text("I run the maker spaces of twelve branches.")).to_be_visible()
     expect(page.get_by_role("img", name="Participants by continent and country")).to_be_visible()
@@ -63,7 +63,7 @@ def test_facilitator_searches_the_directory(live_server, page, cohort, make_memb
     make_member(cohort, Role.FACILITATOR, email="fac@metlib.example")
     LibraryFactory(name="Oodi Central", city="Helsinki", country="FI")
     LibraryFactory(name="Gate Library", city="Nairobi", country="KE")
-    sign_in(page, live_server.url + reverse("cohorts:libraries"), "fac@metlib.example")
+    sign_in(page, live_server.url + reverse("circle:libraries"), "fac@metlib.example")
     page.get_by_label("Search by library name, city or country").fill("Kenya")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("link", name="Gate Library")).to_be_visible()

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(cohort):
-    return reverse("cohorts:year", kwargs={"cohort_slug": cohort.slug})
+    return reverse("circle:year", kwargs={"cohort_slug": cohort.slug})
 
 
 def test_year_anonymous_goes_to_login(client, cohort):

@@ -53,9 +53,10 @@ def test_nominators_journey_has_no_english_of_ours(live_server, browser, cohort,
     # The call written in the nominator's language only (its texts are the cohort's, not ours).
     suffix = language.replace("-", "_")
     texts = ("introduction", "eligibility", "requirements", "conference", "stipends")
+    cohort.main_language = language
+    cohort.save()
     CallFactory(
         cohort=cohort,
-        main_language=language,
         **{name: "" for name in texts},
         **{f"{name}_{suffix}": f"Πρόγραμμα {number}" for number, name in enumerate(texts)},
     )

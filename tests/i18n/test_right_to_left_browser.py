@@ -38,8 +38,8 @@ MAIN_PAGES = (
     "nominations:call",
     "nominations:nominate",
     "account_login",
-    "cohorts:dashboard",
-    "cohorts:year",
+    "circle:dashboard",
+    "circle:year",
     "certificates:verify",
 )
 

@@ -43,7 +43,7 @@ def test_home_sends_each_member_to_their_cohort(client, cohort, make_member, rol
     client.force_login(make_member(cohort, role))
     page = client.get(reverse("home")).content.decode()
     assert sentence in page
-    assert reverse("cohorts:detail", args=[cohort.slug]) in page
+    assert reverse("circle:detail", args=[cohort.slug]) in page
 
 
 def test_home_tells_a_newcomer_how_to_nominate(client, open_and_upcoming):

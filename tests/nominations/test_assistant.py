@@ -399,7 +399,7 @@ def test_a_solver_that_stops_early_gives_no_proposal(monkeypatch):
     class Stopped:
         status, x, message = 1, None, "Time limit reached."
 
-    monkeypatch.setattr(assistant, "milp", lambda *args, **kwargs: Stopped())
+    monkeypatch.setattr(assistant.solver, "milp", lambda *args, **kwargs: Stopped())
 
     with pytest.raises(SolverGaveUp, match="Time limit reached"):
         propose([abroad(1)])
@@ -414,7 +414,7 @@ def test_a_conflict_no_single_constraint_explains_lists_them_all(monkeypatch):
     kenyans = [nominee(i, 4.5, country="Kenya", continent="Africa", stipend=True) for i in (5, 6)]
     candidates = [nominee(i, 4.0) for i in range(1, 5)] + kenyans
     # As if relaxing any one of them alone still left no cohort.
-    monkeypatch.setattr(assistant, "_least_relaxation", lambda *args, **kwargs: None)
+    monkeypatch.setattr(assistant.solver, "_least_relaxation", lambda *args, **kwargs: None)
 
     with pytest.raises(Infeasible) as refused:
         propose(candidates, capacity_min=4, max_per_country=2, stipends_available=1)

@@ -66,7 +66,9 @@ def test_call_in_one_language_lists_no_languages(client, cohort):
 
 
 def test_call_in_arabic_is_right_to_left_inside_an_english_page(client, cohort):
-    CallFactory(cohort=cohort, main_language="ar", introduction_en="", introduction_ar="برنامج")
+    cohort.main_language = "ar"
+    cohort.save()
+    CallFactory(cohort=cohort, introduction_en="", introduction_ar="برنامج")
     page = call_page(client, cohort, "en")
     assert '<div class="call-text" lang="ar" dir="rtl"><p>برنامج</p></div>' in page
 
@@ -113,3 +115,24 @@ def test_admin_edits_each_text_in_every_language(admin_client, call):
     assert page.status_code == 200
     assert 'name="introduction_fr"' in page.content.decode()
     assert 'name="introduction_zh_hans"' in page.content.decode()
+
+
+def test_editor_sets_the_cohorts_main_language(client, cohort, facilitator, call):
+    client.force_login(facilitator)
+    data = {
+        "introduction": ENGLISH,
+        "eligibility": "Someone in charge of a project.",
+        "requirements": "Working hours.",
+        "min_city_population": "400000",
+        "nominations_per_library": "1",
+        "working_language": "English",
+        "nominations_open_at": "2025-01-15T09:00",
+        "nominations_deadline": "2025-03-31T23:59",
+        "announcement_date": "2025-04-15",
+        "main_language": "fr",
+    }
+    assert client.post(edit_url(cohort), data).status_code == 302
+    cohort.refresh_from_db()
+    assert cohort.main_language == "fr"
+    client.logout()
+    assert FRENCH in call_page(client, cohort, "de")  # German not given: French, the main one

@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from metlib.models import Email
-from nominations.models import Nomination
+from nominations.models import CandidateLink, Nomination
 
 from ..factories import LibraryFactory, UserFactory
 from .nominating import (
@@ -145,10 +145,13 @@ def test_candidate_link_confirms_once_when_posted_twice(client, submitted):
 def test_token_is_stored_only_as_hash_when_submitted(submitted):
     token = confirm_path_from_mail().rstrip("/").rsplit("/", 1)[1]
     assert len(token) >= 40  # 32 random bytes, URL-safe
-    submitted.refresh_from_db()
-    assert submitted.candidate_token_hash == hashlib.sha256(token.encode()).hexdigest()
-    row = Nomination.objects.filter(pk=submitted.pk).values().get()
-    assert not any(token in str(value) for value in row.values())
+    link = CandidateLink.objects.get(nomination=submitted)
+    assert link.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    for row in (
+        Nomination.objects.filter(pk=submitted.pk).values().get(),
+        CandidateLink.objects.filter(pk=link.pk).values().get(),
+    ):
+        assert not any(token in str(value) for value in row.values())
 
 
 @pytest.mark.parametrize(
@@ -170,19 +173,23 @@ def test_confirm_link_is_404_when_token_wrong(client, submitted, token):
 
 
 def test_confirm_link_is_404_when_stored_hash_used_as_token(client, submitted):
-    submitted.refresh_from_db()
-    response = client.get(reverse("nominations:confirm", args=[submitted.candidate_token_hash]))
+    token_hash = CandidateLink.objects.get(nomination=submitted).token_hash
+    response = client.get(reverse("nominations:confirm", args=[token_hash]))
     assert response.status_code == 404
 
 
-def test_confirm_link_is_404_when_nomination_withdrawn(client, submitted):
+def test_confirm_link_says_withdrawn_when_nomination_withdrawn(client, submitted):
+    # Was a bare 404; issue 14: the link says what happened (410 Gone), and shows nothing more.
     path = confirm_path_from_mail()
     client.post(reverse("nominations:withdraw", args=[submitted.pk]))
     submitted.refresh_from_db()
     assert submitted.status == Nomination.Status.WITHDRAWN
     client.logout()
-    assert client.get(path).status_code == 404
-    assert client.post(path, {"agree": "on"}).status_code == 404
+    response = client.get(path)
+    assert response.status_code == 410
+    assert "This nomination was withdrawn" in response.content.decode()
+    assert "Ten new branches" not in response.content.decode()
+    assert client.post(path, {"agree": "on"}).status_code == 410
     submitted.refresh_from_db()
     assert submitted.candidate_confirmed_at is None
 
@@ -248,7 +255,10 @@ def test_new_candidate_address_is_asked_again_and_the_old_link_stops_working(
     assert "asked new.candidate@library.example to confirm" in response.content.decode()
     submitted.refresh_from_db()
     assert submitted.candidate_confirmed_at is None
-    assert client.get(old_link).status_code == 404
+    # Was a bare 404; issue 14: the old link says it was replaced (410 Gone).
+    old_page = client.get(old_link)
+    assert old_page.status_code == 410
+    assert "This link has been replaced" in old_page.content.decode()
     assert len(sent_to("new.candidate@library.example")) == 1
     request = Email.objects.get(to="new.candidate@library.example")
     new_link = CONFIRM_LINK.search(request.body_text).group(1)

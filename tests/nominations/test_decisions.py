@@ -712,12 +712,12 @@ def test_the_cohort_page_links_facilitators_to_the_selection_pages(
     client, cohort, facilitator, make_member
 ):
     client.force_login(facilitator)
-    page = client.get(reverse("cohorts:detail", kwargs={"cohort_slug": cohort.slug}))
+    page = client.get(reverse("circle:detail", kwargs={"cohort_slug": cohort.slug}))
     assert url("assistant", cohort) in page.content.decode()
     assert url("decisions", cohort) in page.content.decode()
 
     client.force_login(make_member(cohort, Role.ADVISOR))
-    page = client.get(reverse("cohorts:detail", kwargs={"cohort_slug": cohort.slug}))
+    page = client.get(reverse("circle:detail", kwargs={"cohort_slug": cohort.slug}))
     assert url("decisions", cohort) not in page.content.decode()
 
 

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohorts.models import Role
+from metlib.charts import Chart, Limit, Row, Series
 from nominations import diversity
-from nominations.charts import Chart, Limit, Row, Series, diversity_charts
 from nominations.diversity import Tally, diversity_of
+from nominations.diversity_charts import diversity_charts
 from nominations.models import Decision, Nomination, ProjectKind
 
 from ..factories import (
@@ -395,7 +396,7 @@ def test_diversity_is_forbidden_when_not_deciding_the_selection(
 
 
 def test_cohort_page_links_diversity_when_deciding(client, cohort, facilitator, make_member):
-    detail = reverse("cohorts:detail", args=[cohort.slug])
+    detail = reverse("circle:detail", args=[cohort.slug])
     client.force_login(facilitator)
     assert diversity_url(cohort) in client.get(detail).content.decode()
     client.force_login(make_member(cohort, Role.ADVISOR))

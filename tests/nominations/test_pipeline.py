@@ -354,15 +354,15 @@ def test_pipeline_facilitator_may_do_everything_when_member(
 
 def test_cohort_page_links_the_pipeline_when_permitted(client, cohort, facilitator, make_member):
     client.force_login(facilitator)
-    page = client.get(reverse("cohorts:detail", args=[cohort.slug])).content.decode()
+    page = client.get(reverse("circle:detail", args=[cohort.slug])).content.decode()
     assert pipeline_url(cohort) in page
     assert call_edit_url(cohort) in page
     client.force_login(make_member(cohort, Role.ADVISOR))
-    page = client.get(reverse("cohorts:detail", args=[cohort.slug])).content.decode()
+    page = client.get(reverse("circle:detail", args=[cohort.slug])).content.decode()
     assert pipeline_url(cohort) in page
     assert call_edit_url(cohort) not in page
     client.force_login(make_member(cohort, Role.PARTICIPANT))
-    page = client.get(reverse("cohorts:detail", args=[cohort.slug])).content.decode()
+    page = client.get(reverse("circle:detail", args=[cohort.slug])).content.decode()
     assert pipeline_url(cohort) not in page
 
 

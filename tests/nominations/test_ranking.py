@@ -336,7 +336,7 @@ def test_ranking_is_forbidden_when_not_advisor_or_facilitator(
 
 
 def test_cohort_page_links_the_ranking_when_permitted(client, cohort, facilitator, make_member):
-    detail = reverse("cohorts:detail", args=[cohort.slug])
+    detail = reverse("circle:detail", args=[cohort.slug])
     client.force_login(facilitator)
     assert ranking_url(cohort) in client.get(detail).content.decode()
     client.force_login(make_member(cohort, Role.ADVISOR))

@@ -1020,7 +1020,7 @@ def test_my_reviews_shows_progress_and_only_own_queue(client, three_reviews, adv
 def test_cohort_page_links_reviews_for_advisors_and_selection_for_facilitators(
     client, cohort, facilitator, advisors
 ):
-    detail = reverse("cohorts:detail", kwargs={"cohort_slug": cohort.slug})
+    detail = reverse("circle:detail", kwargs={"cohort_slug": cohort.slug})
     client.force_login(advisors[0])
     text = page_text(client.get(detail))
     assert f'href="{url("review_list", cohort)}"' in text

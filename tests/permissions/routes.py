@@ -41,7 +41,7 @@ PK_OBJECTS = (
     ("calendar:", "event"),
     ("certificates:batch", "batch"),
     ("certificates:", "certificate"),
-    ("cohorts:library", "library"),
+    ("circle:library", "library"),
 )
 
 
@@ -51,6 +51,8 @@ def arguments_for(name: str, arguments: list[str], world: World) -> dict[str, ob
     for argument in arguments:
         if argument == "cohort_slug":
             values[argument] = objects["cohort"].slug
+        elif argument == "programme_slug":
+            values[argument] = objects["cohort"].programme.slug
         elif argument == "pk":
             kind = next(obj for prefix, obj in PK_OBJECTS if name.startswith(prefix))
             values[argument] = objects[kind].pk

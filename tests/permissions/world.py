@@ -16,7 +16,7 @@ from certificates.models import BatchItem, IssueBatch
 from cohorts.evaluation import open_evaluation
 from cohorts.models import MentoringGroup, Role
 from metlib.models import Email
-from nominations.models import Nomination
+from nominations.models import CandidateLink, Nomination
 from sessions.feeds import feed_of
 from sessions.models import Event, PreparationItem
 
@@ -84,7 +84,11 @@ def build_world() -> World:
         library=library,
         candidate_email="candidate@matrix.example",
         status=Nomination.Status.UNDER_REVIEW,
-        candidate_token_hash=Nomination.hash_token(CANDIDATE_TOKEN),
+    )
+    CandidateLink.objects.create(
+        nomination=nomination,
+        email="candidate@matrix.example",
+        token_hash=Nomination.hash_token(CANDIDATE_TOKEN),
     )
     NominationFactory(cohort=cohort, nominator=people["other_nominator"])
     review = ReviewFactory(nomination=nomination, advisor=people["advisor"])

@@ -264,7 +264,7 @@ def test_the_overview_shows_both_zones_and_status(client, cohort, facilitator):
     assert "America/New_York" in html
     assert "Moved" in html
     assert reverse("calendar:move", kwargs={"cohort_slug": cohort.slug, "pk": moved.pk}) in html
-    detail = client.get(reverse("cohorts:detail", kwargs={"cohort_slug": cohort.slug}))
+    detail = client.get(reverse("circle:detail", kwargs={"cohort_slug": cohort.slug}))
     assert (
         reverse("calendar:overview", kwargs={"cohort_slug": cohort.slug}) in detail.content.decode()
     )

@@ -1,0 +1,417 @@
+"""The facilitator's dashboard of a cohort: everything on one page, read in a fixed number of
+queries however many nominations, participants and events the cohort has.
+
+Reads only. The stage rule (:func:`cohort_stage`) is a plain function of the cohort's dates,
+its selection and its first event, so it can be tested on its own.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries import countries as country_names
+
+from certificates.eligibility import eligibility_for_cohort
+from cohorts.geography import geography_of
+from cohorts.models import Cohort, Membership, MentoringGroup, Role
+from metlib.charts import Chart, Row, Series
+from metlib.models import Email
+from nominations.models import Nomination, Review, Selection
+from nominations.pipeline import status_counts
+from sessions.feeds import COHORT_WIDE_ROLES
+from sessions.models import Attendance, Event
+from sessions.reminders import offsets_of
+
+NEXT_EVENTS = 3
+FAILED_MAIL_SHOWN = 50
+
+
+class Stage(models.TextChoices):
+    """Where a cohort stands in its year, in order."""
+
+    OPEN = "open", gettext_lazy("Call open")
+    REVIEW = "review", gettext_lazy("Review")
+    SELECTED = "selected", gettext_lazy("Selected")
+    RUNNING = "running", gettext_lazy("Running")
+    FINISHED = "finished", gettext_lazy("Finished")
+
+
+def cohort_stage(
+    *,
+    cohort: Cohort,
+    selection: Selection | None,
+    first_event_at: datetime | None,
+    now: datetime,
+) -> Stage:
+    """The cohort's stage at ``now``.
+
+    - finished: the programme's last day (in the cohort's zone) is over;
+    - running: the programme's first day has come, or the results are published and the
+      first event has begun;
+    - selected: the results are published;
+    - review: review was opened, or the nomination deadline has passed;
+    - open: otherwise (the call is open, or not yet open).
+    """
+    today = now.astimezone(cohort.zone).date()
+    published = selection is not None and selection.published_at is not None
+    if today > cohort.programme_end:
+        return Stage.FINISHED
+    if today >= cohort.programme_start or (
+        published and first_event_at is not None and first_event_at <= now
+    ):
+        return Stage.RUNNING
+    if published:
+        return Stage.SELECTED
+    if (selection is not None and selection.review_opened_at) or now >= (
+        cohort.nominations_deadline
+    ):
+        return Stage.REVIEW
+    return Stage.OPEN
+
+
+@dataclass(frozen=True)
+class StageStep:
+    value: str
+    label: str
+    state: str  # "done", "current" or "todo"
+
+
+def stage_steps(stage: Stage) -> list[StageStep]:
+    values = list(Stage.values)
+    here = values.index(stage.value)
+    return [
+        StageStep(
+            value=value,
+            label=str(label),
+            state="done" if i < here else "current" if i == here else "todo",
+        )
+        for i, (value, label) in enumerate(Stage.choices)
+    ]
+
+
+@dataclass(frozen=True)
+class Tally:
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Reminders:
+    """The reminder mails of one upcoming event at its current start."""
+
+    sent: int
+    queued: int
+    failed: int
+    moments: list[datetime]  # when reminders go out (start minus each offset)
+    due: bool  # at least one moment has come
+
+    @property
+    def total(self) -> int:
+        return self.sent + self.queued + self.failed
+
+
+@dataclass(frozen=True)
+class UpcomingEvent:
+    event: Event
+    concerned: int  # people the event's reminders reach
+    reminders: Reminders
+
+
+@dataclass(frozen=True)
+class AttendanceLine:
+    """Attendance of one event, or of one participant over the events past."""
+
+    label: str
+    present: int
+    excused: int
+    absent: int
+    unrecorded: int
+
+    @property
+    def expected(self) -> int:
+        return self.present + self.excused + self.absent + self.unrecorded
+
+    @property
+    def rate(self) -> int:
+        """Share present, in whole percent."""
+        return round(100 * self.present / self.expected) if self.expected else 0
+
+
+@dataclass(frozen=True)
+class GroupLine:
+    group: MentoringGroup
+    members: int
+    next_event: Event | None
+    attendance: AttendanceLine
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    cohort: Cohort
+    stage: Stage
+    steps: list[StageStep]
+    selection: Selection | None
+    nominations: list[Tally]
+    nominations_total: int
+    reviews_owed: int
+    roles: list[Tally]  # every role but participant
+    participants: int
+    countries: list[Tally]
+    continents: list[Tally]
+    next_events: list[UpcomingEvent]
+    event_attendance: list[AttendanceLine]
+    participant_attendance: list[AttendanceLine]
+    groups: list[GroupLine]
+    certificates_issued: int
+    certificates_eligible: int
+    failed_mail: list[Email]
+    failed_mail_more: bool
+    charts: dict[str, Chart] = field(default_factory=dict)
+
+
+def _event_label(event: Event, cohort: Cohort) -> str:
+    day = event.starts_at.astimezone(cohort.zone).date()
+    return f"{event.title} ({day.isoformat()})"
+
+
+def _line(label: str, statuses: Iterable[str]) -> AttendanceLine:
+    tally = Counter(statuses)
+    return AttendanceLine(
+        label=label,
+        present=tally[Attendance.Status.PRESENT],
+        excused=tally[Attendance.Status.EXCUSED],
+        absent=tally[Attendance.Status.ABSENT],
+        unrecorded=tally[""],
+    )
+
+
+def _expected(event: Event, participants: set[int], group_members: dict[int, set[int]]) -> set[int]:
+    if event.mentoring_group_id is not None:
+        return participants & group_members.get(event.mentoring_group_id, set())
+    return participants
+
+
+def _reminders(
+    event: Event, mails: list[tuple[str, str]], now: datetime, offsets: tuple[timedelta, ...]
+) -> Reminders:
+    start = str(int(event.starts_at.timestamp()))
+    statuses = Counter(status for key, status in mails if key.rsplit(":", 1)[-1] == start)
+    moments = [event.starts_at - offset for offset in offsets]
+    return Reminders(
+        sent=statuses[Email.Status.SENT],
+        queued=statuses[Email.Status.PENDING],
+        failed=statuses[Email.Status.FAILED],
+        moments=sorted(moments),
+        due=any(moment <= now for moment in moments),
+    )
+
+
+def cohort_failed_mail(*, cohort: Cohort) -> models.QuerySet[Email]:
+    """Failed mail that concerns ``cohort``, newest first.
+
+    A mail row carries no cohort, so it is scoped by its recipient: a member of the cohort, or
+    the nominator or candidate of one of its nominations. Someone who is in two cohorts sees
+    their failed mail on both dashboards.
+    """
+    members = Membership.objects.filter(cohort=cohort).values(address=Lower("user__email"))
+    nominations = Nomination.objects.filter(cohort=cohort)
+    return (
+        Email.objects.annotate(to_lower=Lower("to"))
+        .filter(status=Email.Status.FAILED)
+        .filter(
+            Q(to_lower__in=members)
+            | Q(to_lower__in=nominations.values(address=Lower("candidate_email")))
+            | Q(to_lower__in=nominations.values(address=Lower("nominator_email")))
+            | Q(to_lower__in=nominations.values(address=Lower("nominator__email")))
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _certificates(cohort: Cohort, now: datetime) -> tuple[int, int]:
+    """(issued, eligible) among the participants, by the certificates' own rule."""
+    rows = eligibility_for_cohort(cohort=cohort, now=now)
+    return sum(1 for row in rows if row.certificate), sum(1 for row in rows if row.eligible)
+
+
+def _charts(events: list[AttendanceLine], people: list[AttendanceLine]) -> dict[str, Chart]:
+    series = (Series(name=_("Present"), value_format=_("%(value)d%% present")),)
+    return {
+        "events": Chart(
+            chart_id="chart-attendance-events",
+            title=_("Attendance per event"),
+            description=_("The share of expected participants present at each past event."),
+            label_heading=_("Event"),
+            series=series,
+            rows=tuple(Row(label=line.label, values=(line.rate,)) for line in events),
+        ),
+        "people": Chart(
+            chart_id="chart-attendance-people",
+            title=_("Attendance per participant"),
+            description=_("The share of past events each participant was present at."),
+            label_heading=_("Participant"),
+            series=series,
+            rows=tuple(Row(label=line.label, values=(line.rate,)) for line in people),
+        ),
+    }
+
+
+def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboard:
+    """Everything the facilitator's dashboard shows, in a fixed number of queries."""
+    now = now or timezone.now()
+    selection = Selection.objects.filter(cohort=cohort).first()
+    counts = status_counts(cohort=cohort)
+    labels = dict(Nomination.Status.choices)
+    reviews_owed = (
+        Review.objects.filter(
+            nomination__cohort=cohort, status__in=[Review.Status.ASSIGNED, Review.Status.DRAFT]
+        )
+        .exclude(nomination__status=Nomination.Status.WITHDRAWN)
+        .count()
+    )
+    memberships = list(
+        Membership.objects.filter(cohort=cohort)
+        .select_related("user", "library")
+        .order_by("user__display_name", "user__email", "pk")
+    )
+    participants = [m for m in memberships if m.role == Role.PARTICIPANT]
+    participant_ids = {m.user_id for m in participants}
+    events = list(
+        Event.objects.filter(cohort=cohort)
+        .select_related("mentoring_group")
+        .order_by("starts_at", "pk")
+    )
+    live = [e for e in events if e.status != Event.Status.CANCELLED]
+    groups = list(
+        MentoringGroup.objects.filter(cohort=cohort).select_related("mentor").order_by("name")
+    )
+    group_members: dict[int, set[int]] = {}
+    for group_id, user_id in MentoringGroup.members.through.objects.filter(
+        mentoringgroup__cohort=cohort
+    ).values_list("mentoringgroup_id", "user_id"):
+        group_members.setdefault(group_id, set()).add(user_id)
+    past = [e for e in live if e.ends_at <= now]
+    marks = {
+        (event_id, person_id): status
+        for event_id, person_id, status in Attendance.objects.filter(
+            event__cohort=cohort
+        ).values_list("event_id", "person_id", "status")
+    }
+
+    def statuses(event: Event) -> list[str]:
+        return [
+            marks.get((event.pk, pid), "")
+            for pid in _expected(event, participant_ids, group_members)
+        ]
+
+    event_lines = [
+        _line(_event_label(e, cohort), statuses(e)) for e in past if e.mentoring_group_id is None
+    ]
+    person_lines = [
+        _line(
+            str(m.user),
+            [
+                marks.get((e.pk, m.user_id), "")
+                for e in past
+                if m.user_id in _expected(e, participant_ids, group_members)
+            ],
+        )
+        for m in participants
+    ]
+
+    upcoming = [e for e in live if e.starts_at > now][:NEXT_EVENTS]
+    mails: list[tuple[str, str]] = []
+    if upcoming:
+        wanted = Q()
+        for event in upcoming:
+            wanted |= Q(key__startswith=f"reminder:{event.uid}:")
+        mails = list(Email.objects.filter(wanted).values_list("key", "status"))
+    active = {m.user_id for m in memberships if m.user.is_active}
+    cohort_wide = {m.user_id for m in memberships if m.role in COHORT_WIDE_ROLES} & active
+    group_of = {g.pk: g for g in groups}
+
+    def concerned(event: Event) -> int:
+        if event.mentoring_group_id is None:
+            return len(active)
+        group = group_of.get(event.mentoring_group_id)
+        people = cohort_wide | group_members.get(event.mentoring_group_id, set())
+        return len(people | ({group.mentor_id} if group else set()))
+
+    offsets = offsets_of(cohort)
+    next_events = [
+        UpcomingEvent(
+            event=e,
+            concerned=concerned(e),
+            reminders=_reminders(
+                e, [m for m in mails if m[0].startswith(f"reminder:{e.uid}:")], now, offsets
+            ),
+        )
+        for e in upcoming
+    ]
+    group_lines = [
+        GroupLine(
+            group=group,
+            members=len(group_members.get(group.pk, set())),
+            next_event=next(
+                (e for e in live if e.mentoring_group_id == group.pk and e.starts_at > now), None
+            ),
+            attendance=_line(
+                group.name,
+                [s for e in past if e.mentoring_group_id == group.pk for s in statuses(e)],
+            ),
+        )
+        for group in groups
+    ]
+    places = [geography_of(m.library.country.code) for m in participants if m.library]
+    country_codes = Counter(m.library.country.code for m in participants if m.library)
+    failed = list(cohort_failed_mail(cohort=cohort)[: FAILED_MAIL_SHOWN + 1])
+    issued, eligible = _certificates(cohort, now)
+    roles = Counter(m.role for m in memberships)
+    stage = cohort_stage(
+        cohort=cohort,
+        selection=selection,
+        first_event_at=live[0].starts_at if live else None,
+        now=now,
+    )
+    return Dashboard(
+        cohort=cohort,
+        stage=stage,
+        steps=stage_steps(stage),
+        selection=selection,
+        nominations=[Tally(label=str(labels[s]), count=n) for s, n in counts.items()],
+        nominations_total=sum(counts.values()),
+        reviews_owed=reviews_owed,
+        roles=[
+            Tally(label=str(role.label), count=roles[role])
+            for role in Role
+            if role != Role.PARTICIPANT
+        ],
+        participants=len(participants),
+        countries=sorted(
+            (Tally(label=str(country_names.name(c)), count=n) for c, n in country_codes.items()),
+            key=lambda t: (-t.count, t.label),
+        ),
+        continents=sorted(
+            (
+                Tally(label=c or _("Unknown"), count=n)
+                for c, n in Counter(p.continent for p in places).items()
+            ),
+            key=lambda t: (-t.count, t.label),
+        ),
+        next_events=next_events,
+        event_attendance=event_lines,
+        participant_attendance=person_lines,
+        groups=group_lines,
+        certificates_issued=issued,
+        certificates_eligible=eligible,
+        failed_mail=failed[:FAILED_MAIL_SHOWN],
+        failed_mail_more=len(failed) > FAILED_MAIL_SHOWN,
+        charts=_charts(event_lines, person_lines),
+    )

@@ -1,0 +1,66 @@
+"""Who may run selection, its settings row, and the refusal every step raises."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cohorts.models import Cohort
+from cohorts.permissions import Perm, has_cohort_perm
+
+from ..models import Nomination, Selection
+
+Status = Nomination.Status
+
+
+DEFAULT_WAITLIST_SIZE = 5
+NOTE_LENGTH = 500
+TOLD_STATUSES = (Status.ACCEPTED, Status.WAITLISTED, Status.DECLINED)
+
+
+class SelectionRefused(Exception):
+    """The change cannot be made; ``message`` says why, and nothing was changed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def require_manager(*, user: Any, cohort: Cohort) -> None:
+    if not has_cohort_perm(user=user, cohort=cohort, perm=Perm.DECIDE_SELECTION):
+        raise PermissionDenied
+
+
+def selection_settings(cohort: Cohort) -> Selection:
+    """The cohort's selection, or its defaults (unsaved) while nobody has touched it."""
+    found = Selection.objects.filter(cohort=cohort).select_related("published_by").first()
+    return found or Selection(cohort=cohort)
+
+
+def locked_selection(cohort: Cohort) -> Selection:
+    """The cohort's selection under a row lock: decisions and publication take turns."""
+    selection, _created = Selection.objects.get_or_create(cohort=cohort)
+    return Selection.objects.select_for_update().get(pk=selection.pk)
+
+
+def refuse_when_published(selection: Selection) -> None:
+    if selection.published_at is not None:
+        raise SelectionRefused(
+            _(
+                "The results are published: decisions can no longer change. Someone on the "
+                "waitlist can still be promoted."
+            )
+        )
+
+
+def already_published(selection: Selection) -> str:
+    when = date_format(timezone.localtime(selection.published_at), "DATETIME_FORMAT")
+    if selection.published_by is None:
+        return _("The results were already published on %(when)s. Nothing was sent again.") % {
+            "when": when
+        }
+    return _(
+        "The results were already published on %(when)s by %(person)s. Nothing was sent again."
+    ) % {"when": when, "person": selection.published_by}
