@@ -28,18 +28,23 @@ PAGE_SIZE = 50
 
 
 def _holds_role(*, user: Any, roles: tuple[str, ...]) -> bool:
-    return Membership.objects.filter(user=user, role__in=roles).exists()
+    # A programme's managers see all its cohorts, so everything facilitators see here.
+    return (
+        Membership.objects.filter(user=user, role__in=roles).exists()
+        or user.managed_programmes.exists()
+    )
 
 
 def may_use_directory(*, user: Any) -> bool:
-    """Facilitators and advisors of any cohort, and staff."""
+    """Facilitators and advisors of any cohort, programme managers, and staff."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return user.is_staff or user.is_superuser or _holds_role(user=user, roles=DIRECTORY_ROLES)
 
 
 def sees_contact_details(*, user: Any) -> bool:
-    """Facilitators of any cohort and staff see addresses, outcomes and people's histories."""
+    """Facilitators of any cohort, programme managers and staff see addresses, outcomes and
+    people's histories."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return user.is_staff or user.is_superuser or _holds_role(user=user, roles=(Role.FACILITATOR,))

@@ -11,6 +11,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "organisation"]
+    autocomplete_fields = ["managers"]
 
 
 class ThemeInline(admin.TabularInline):

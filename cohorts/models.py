@@ -29,6 +29,13 @@ class Programme(models.Model):
         help_text=_("Who runs the programme, e.g. “IFLA Metropolitan Libraries Section”."),
     )
     website = models.URLField(_("website"), blank=True)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="managed_programmes",
+        verbose_name=_("managers"),
+        help_text=_("They start the programme's cohorts and appoint their facilitators."),
+    )
 
     class Meta:
         verbose_name = _("programme")
@@ -41,7 +48,7 @@ class Programme(models.Model):
 
 # Pages under /cohorts/ whose first part is a word, not a cohort: a cohort with one of these
 # slugs could never be reached (tests/cohorts/test_cohort_slugs.py keeps the list in step).
-RESERVED_COHORT_SLUGS = frozenset({"calls", "libraries", "people"})
+RESERVED_COHORT_SLUGS = frozenset({"calls", "libraries", "people", "programmes"})
 
 
 def validate_cohort_slug(value: str) -> None:
