@@ -20,11 +20,16 @@ def _programme_for(request: HttpRequest, programme_slug: str) -> Programme | Htt
     return programme
 
 
+def _param(request: HttpRequest, name: str, limit: int) -> str:
+    # Whatever is typed into the address bar: never a NUL byte (PostgreSQL refuses them).
+    return request.GET.get(name, "").replace("\x00", "")[:limit]
+
+
 def _filter(request: HttpRequest) -> AlumniFilter:
     return AlumniFilter(
-        cohort=request.GET.get("cohort", "")[:80],
-        country=request.GET.get("country", "")[:2].upper(),
-        theme=request.GET.get("theme", "")[:120],
+        cohort=_param(request, "cohort", 80),
+        country=_param(request, "country", 2).upper(),
+        theme=_param(request, "theme", 120),
     )
 
 
