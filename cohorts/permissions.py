@@ -26,7 +26,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Value
+from django.db.models import CharField, Q, Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
@@ -156,3 +156,30 @@ def may_see_alum_email(
     """Managers see every alum's address; a facilitator those of the cohorts they facilitate;
     of other cohorts, only addresses their owners chose to share."""
     return shared or manager or cohort_id in facilitated
+
+
+def cohorts_seen_in_full(*, user: Any) -> frozenset[int] | None:
+    """Ids of the cohorts whose people ``user`` sees in full across cohorts (the directory,
+    histories): those they facilitate and every cohort of the programmes they manage.
+    ``None`` means every cohort (staff and superusers, who keep the directory)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if user.is_staff or user.is_superuser:
+        return None
+    return frozenset(
+        Cohort.objects.filter(
+            Q(memberships__user=user, memberships__role=Role.FACILITATOR)
+            | Q(programme__managers=user)
+        ).values_list("pk", flat=True)
+    )
+
+
+def cohorts_reviewed(*, user: Any) -> frozenset[int]:
+    """Ids of the cohorts ``user`` advises: they see those cohorts' nominations."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return frozenset(
+        Membership.objects.filter(user_id=user.pk, role=Role.ADVISOR).values_list(
+            "cohort_id", flat=True
+        )
+    )

@@ -67,7 +67,8 @@ def test_a_manager_starts_next_year_with_the_call_themes_and_team_copied(
     response = client.post(next_url(cohort), form(), follow=True)
     new = Cohort.objects.get(slug="circle-2031")
     assert response.redirect_chain[-1][0] == new.get_absolute_url()
-    assert new.time_zone == cohort.time_zone and new.programme == cohort.programme
+    assert new.time_zone == cohort.time_zone
+    assert new.programme == cohort.programme
     # Typed 23:59 in New York: stored as 04:59 UTC the next day, shown as typed.
     assert new.nominations_deadline == dt.datetime(2031, 2, 15, 23, 59, tzinfo=NEW_YORK)
     assert Call.objects.get(cohort=new).introduction == "Our programme, in our words."
@@ -84,7 +85,8 @@ def test_nothing_is_copied_when_unticked(client, cohort, manager, facilitator):
     client.post(next_url(cohort), form(copy_call=None, copy_themes=None, carry_team=None))
     new = Cohort.objects.get(slug="circle-2031")
     assert not Call.objects.filter(cohort=new).exists()
-    assert not new.themes.exists() and not new.memberships.exists()
+    assert not new.themes.exists()
+    assert not new.memberships.exists()
 
 
 @pytest.mark.parametrize(

@@ -87,7 +87,7 @@ EXPECTED: dict[str, str] = {
     "cohorts:evaluation_open": "302 403 403 403 403 403 403 405 403 403 405",
     "cohorts:evaluation_remind": "302 403 403 403 403 403 403 405 403 403 405",
     "cohorts:evaluation_results": "302 403 403 403 403 403 403 200 403 403 200",
-    "circle:history": "302 403 403 403 200 403 403 200 200 200 200",
+    "circle:history": "302 403 403 403 200 403 403 200 404 200 200",  # not their cohort
     "circle:libraries": "302 403 403 403 403 403 200 200 200 200 200",
     "circle:library": "302 403 403 403 403 403 200 200 200 200 200",
     "circle:mentoring": "302 403 403 403 403 403 403 200 403 403 200",
