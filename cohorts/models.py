@@ -135,6 +135,20 @@ class Cohort(models.Model):
             and self.nominations_deadline <= self.nominations_open_at
         ):
             errors["nominations_deadline"] = _("The deadline must come after the opening.")
+        if (
+            self.nominations_deadline
+            and self.announcement_date
+            and self.time_zone in zoneinfo.available_timezones()
+            and self.announcement_date
+            < timezone.localtime(self.nominations_deadline, self.zone).date()
+        ):
+            errors["announcement_date"] = _("The results cannot be announced before the deadline.")
+        if (
+            self.announcement_date
+            and self.programme_start
+            and self.programme_start < self.announcement_date
+        ):
+            errors["programme_start"] = _("The programme cannot start before the results are out.")
         if self.capacity_min and self.capacity_max and self.capacity_max < self.capacity_min:
             errors["capacity_max"] = _("The maximum cannot be below the minimum.")
         if errors:

@@ -31,7 +31,7 @@ def next_url(cohort):
 def form(**changes):
     data = {
         "name": "Learning Circle 2031",
-        "slug": "circle-2031",
+        "slug": "next-year-2031",
         "nominations_open_at": "2031-01-10T09:00",
         "nominations_deadline": "2031-02-15T23:59",
         "announcement_date": "2031-02-19",
@@ -65,7 +65,7 @@ def test_a_manager_starts_next_year_with_the_call_themes_and_team_copied(
     advisor = make_member(cohort, Role.ADVISOR)
     client.force_login(manager)
     response = client.post(next_url(cohort), form(), follow=True)
-    new = Cohort.objects.get(slug="circle-2031")
+    new = Cohort.objects.get(slug="next-year-2031")
     assert response.redirect_chain[-1][0] == new.get_absolute_url()
     assert new.time_zone == cohort.time_zone
     assert new.programme == cohort.programme
@@ -83,7 +83,7 @@ def test_nothing_is_copied_when_unticked(client, cohort, manager, facilitator):
     ThemeFactory(cohort=cohort)
     client.force_login(manager)
     client.post(next_url(cohort), form(copy_call=None, copy_themes=None, carry_team=None))
-    new = Cohort.objects.get(slug="circle-2031")
+    new = Cohort.objects.get(slug="next-year-2031")
     assert not Call.objects.filter(cohort=new).exists()
     assert not new.themes.exists()
     assert not new.memberships.exists()
@@ -111,7 +111,7 @@ def test_a_wrong_plan_is_refused_keeping_what_was_typed(
     html = response.content.decode()
     assert message in html
     assert 'value="Learning Circle 2031"' in html
-    assert not Cohort.objects.filter(slug="circle-2031").exists()
+    assert not Cohort.objects.filter(slug="next-year-2031").exists()
 
 
 def test_a_taken_address_is_refused(client, cohort, manager):

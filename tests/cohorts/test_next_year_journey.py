@@ -34,7 +34,7 @@ def test_next_year_without_a_developer(client, cohort, django_capture_on_commit_
         next_url,
         {
             "name": "Learning Circle 2031",
-            "slug": "circle-2031",
+            "slug": "next-year-2031",
             "nominations_open_at": "2031-01-10T09:00",
             "nominations_deadline": "2031-02-15T23:59",
             "announcement_date": "2031-02-19",
@@ -46,7 +46,7 @@ def test_next_year_without_a_developer(client, cohort, django_capture_on_commit_
             "copy_themes": "on",
         },
     )
-    new = Cohort.objects.get(slug="circle-2031")
+    new = Cohort.objects.get(slug="next-year-2031")
     team_url = reverse("cohorts:team", kwargs={"cohort_slug": new.slug})
     client.post(team_url, {"email": "new.facilitator@example.org", "role": "facilitator"})
     invitation = Email.objects.get(to="new.facilitator@example.org")
