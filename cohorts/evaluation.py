@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from metlib.languages import language_of
 from metlib.models import Email
 from metlib.outbox import queue_templated_email
 from metlib.spreadsheets import neutralise_formula
@@ -397,7 +398,7 @@ def _queue_reminders(*, evaluation: Evaluation, people: Sequence[Any], round_num
     for key, person in wanted.items():
         if key in done:
             continue
-        language = getattr(person, "language", None) or None
+        language = language_of(person)
         with translation.override(language or translation.get_language()):
             context = _reminder_context(evaluation=evaluation, person=person)
         queue_templated_email(

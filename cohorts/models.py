@@ -89,6 +89,16 @@ class Cohort(models.Model):
         validators=[validate_time_zone],
         help_text=_("Dates and times of this cohort are entered in this zone."),
     )
+    main_language = models.CharField(
+        _("main language"),
+        max_length=10,
+        choices=settings.PLANNED_LANGUAGES,
+        default="en",
+        help_text=_(
+            "The call is shown in this language to visitors whose own it is not given in, "
+            "and the certificates print in it."
+        ),
+    )
     stipends_available = models.PositiveSmallIntegerField(
         _("travel stipends available"),
         default=0,

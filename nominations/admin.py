@@ -1,4 +1,5 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from .models import (
     Call,
@@ -15,7 +16,7 @@ from .models import (
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(TranslationAdmin):  # each text once per language
     list_display = ["cohort", "min_city_population", "nominations_per_library"]
     search_fields = ["cohort__name"]
 

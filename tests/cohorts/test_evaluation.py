@@ -369,7 +369,10 @@ def test_csv_has_one_row_per_answer_without_names_and_no_formulas(
 # --- Reminders --------------------------------------------------------------------------------
 
 
-def test_reminders_are_queued_once_per_round(client, cohort, facilitator, opened, ana, ben):
+def test_reminders_are_queued_once_per_round(
+    client, cohort, facilitator, opened, ana, ben, settings
+):
+    settings.LANGUAGES = settings.PLANNED_LANGUAGES  # French offered, as with its catalogue
     carla = UserFactory(display_name="Carla Díaz", language="fr", time_zone="Europe/Helsinki")
     MembershipFactory(user=carla, cohort=cohort, role=Role.PARTICIPANT)
     service.answer_evaluation(evaluation=opened, person=ana, recommend=9)
