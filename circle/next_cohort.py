@@ -48,6 +48,7 @@ def start_next_cohort(*, previous: Cohort, plan: NextCohort, by: Any) -> Cohort:
             capacity_min=plan.capacity_min,
             capacity_max=plan.capacity_max,
             time_zone=previous.time_zone,
+            main_language=previous.main_language,
             stipends_available=previous.stipends_available,
         )
         cohort.full_clean()

@@ -1,7 +1,13 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort, validate_cohort_slug
+
+
+def _label(name: str):
+    """The cohort field's own name (already translated), as a label."""
+    return capfirst(Cohort._meta.get_field(name).verbose_name)
 
 
 class NextCohortForm(forms.Form):
@@ -25,13 +31,13 @@ class NextCohortForm(forms.Form):
         label=_("Results announced"), widget=forms.DateInput(attrs={"type": "date"})
     )
     programme_start = forms.DateField(
-        label=_("Programme starts"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_label("programme_start"), widget=forms.DateInput(attrs={"type": "date"})
     )
     programme_end = forms.DateField(
-        label=_("Programme ends"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_label("programme_end"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    capacity_min = forms.IntegerField(label=_("Minimum participants"), min_value=1, max_value=999)
-    capacity_max = forms.IntegerField(label=_("Maximum participants"), min_value=1, max_value=999)
+    capacity_min = forms.IntegerField(label=_label("capacity_min"), min_value=1, max_value=999)
+    capacity_max = forms.IntegerField(label=_label("capacity_max"), min_value=1, max_value=999)
     copy_call = forms.BooleanField(
         label=_("Copy the call: its texts, rules and scoring criteria"), required=False
     )

@@ -111,8 +111,8 @@ def opening_key(*, evaluation: Evaluation, person: Any) -> str:
 
 
 def _queue_openings(*, evaluation: Evaluation) -> int:
-    """Mail each participant, once ever, that the evaluation is open (reopening or moving the
-    deadline mails nobody already told; reminders are the facilitators' separate action)."""
+    """Mail each participant, once ever, that the evaluation waits for their answer (the
+    reminder's words; reopening or moving the deadline mails nobody already told)."""
     wanted = {
         opening_key(evaluation=evaluation, person=person): person
         for person in _participants(evaluation.cohort)
@@ -121,13 +121,13 @@ def _queue_openings(*, evaluation: Evaluation) -> int:
     for key, person in wanted.items():
         if key in done:
             continue
-        language = getattr(person, "language", None) or None
-        with translation.override(language or translation.get_language()):
+        language = language_of(person)
+        with translation.override(language):
             context = _reminder_context(evaluation=evaluation, person=person)
         queue_templated_email(
             key=key,
             to=person.email,
-            template="evaluation-opened",
+            template="evaluation-reminder",
             context=context,
             language=language,
         )

@@ -34,7 +34,6 @@ class Programme(models.Model):
         blank=True,
         related_name="managed_programmes",
         verbose_name=_("managers"),
-        help_text=_("They start the programme's cohorts and appoint their facilitators."),
     )
 
     class Meta:

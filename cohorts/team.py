@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
+from metlib.languages import language_of
 from metlib.models import User
 from metlib.outbox import queue_templated_email
 
@@ -61,8 +62,8 @@ def appoint_member(*, cohort: Cohort, email: str, role: str, by: Any) -> Members
             user=person, cohort=cohort, role=role
         )
         if created:
-            language = person.language or None
-            with translation.override(language or translation.get_language()):
+            language = language_of(person)
+            with translation.override(language):
                 context = {
                     "person": person,
                     "cohort": cohort,

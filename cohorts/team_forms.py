@@ -6,7 +6,7 @@ class AppointForm(forms.Form):
     """Whom to add to the team, by email, and in which role (the roles offered are the ones
     the person adding may give)."""
 
-    email = forms.EmailField(label=_("Email address"), max_length=254)
+    email = forms.EmailField(label=_("Email"), max_length=254)
     role = forms.ChoiceField(label=_("Role"))
 
     def __init__(self, *args, roles: list[tuple[str, str]], **kwargs) -> None:

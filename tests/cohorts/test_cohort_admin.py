@@ -37,6 +37,7 @@ def _data(programme, **changes):
         "capacity_min": "15",
         "capacity_max": "20",
         "time_zone": "America/New_York",
+        "main_language": "en",
         "stipends_available": "0",
         "themes-TOTAL_FORMS": "0",
         "themes-INITIAL_FORMS": "0",

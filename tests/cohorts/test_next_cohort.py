@@ -58,7 +58,11 @@ def test_the_page_offers_next_year_s_dates_in_the_cohort_s_zone(client, cohort, 
 def test_a_manager_starts_next_year_with_the_call_themes_and_team_copied(
     client, cohort, manager, facilitator, make_member
 ):
-    CallFactory(cohort=cohort, introduction="Our programme, in our words.")
+    CallFactory(
+        cohort=cohort,
+        introduction="Our programme, in our words.",
+        introduction_fr="Notre programme, en nos mots.",
+    )
     CriterionFactory(cohort=cohort, name="Project")
     ThemeFactory(cohort=cohort, name="Green libraries")
     make_member(cohort, Role.PARTICIPANT)
@@ -72,6 +76,7 @@ def test_a_manager_starts_next_year_with_the_call_themes_and_team_copied(
     # Typed 23:59 in New York: stored as 04:59 UTC the next day, shown as typed.
     assert new.nominations_deadline == dt.datetime(2031, 2, 15, 23, 59, tzinfo=NEW_YORK)
     assert Call.objects.get(cohort=new).introduction == "Our programme, in our words."
+    assert Call.objects.get(cohort=new).introduction_fr == "Notre programme, en nos mots."
     assert list(Criterion.objects.filter(cohort=new).values_list("name", flat=True)) == ["Project"]
     assert list(new.themes.values_list("name", flat=True)) == ["Green libraries"]
     roles = set(Membership.objects.filter(cohort=new).values_list("user_id", "role"))

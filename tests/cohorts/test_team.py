@@ -45,7 +45,7 @@ def test_the_team_page_says_who_has_not_signed_in_yet(client, cohort, facilitato
     client.force_login(facilitator)
     html = client.get(team_url(cohort)).content.decode()
     assert "mentor@example.org" in html
-    assert "not yet" in html
+    assert "Not yet" in html
 
 
 def test_a_facilitator_cannot_appoint_a_facilitator_and_keeps_what_was_typed(

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cohorts', '0007_library_listed'),
+        ('cohorts', '0008_cohort_main_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
