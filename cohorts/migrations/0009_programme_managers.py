@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='programme',
             name='managers',
-            field=models.ManyToManyField(blank=True, help_text="They start the programme's cohorts and appoint their facilitators.", related_name='managed_programmes', to=settings.AUTH_USER_MODEL, verbose_name='managers'),
+            field=models.ManyToManyField(blank=True, related_name='managed_programmes', to=settings.AUTH_USER_MODEL, verbose_name='managers'),
         ),
     ]
