@@ -5,6 +5,7 @@ import time_machine
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from cohorts.models import Library
 from demo.nominations import (
@@ -260,4 +261,5 @@ def test_facilitator_and_a_nominator_sign_in_with_the_demo_password(client):
     assert response.status_code == 302
     page = client.get(reverse("nominations:detail", args=[draft.pk])).content.decode()
     assert row.candidate in page
-    assert "the three commitments" in page
+    with translation.override(draft.nominator.language):  # the page speaks the nominator's
+        assert translation.gettext("the three commitments") in page
