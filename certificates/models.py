@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort
 from metlib.uploads import image_validators
+from metlib.validators import single_line
 
 
 def new_verification_code() -> str:
@@ -144,7 +145,7 @@ class PrintedName(models.Model):
         related_name="+",
         verbose_name=_("person"),
     )
-    name = models.CharField(_("name as printed"), max_length=200)
+    name = models.CharField(_("name as printed"), max_length=200, validators=[single_line])
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
@@ -257,7 +258,7 @@ class Certificate(models.Model):
         _("verification code"), max_length=64, unique=True, default=new_verification_code
     )
     # What the certificate says, copied when it is issued.
-    name = models.CharField(_("name as printed"), max_length=200)
+    name = models.CharField(_("name as printed"), max_length=200, validators=[single_line])
     library = models.CharField(_("library"), max_length=200, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     country = models.CharField(_("country"), max_length=120, blank=True)
