@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "metlib.upload_limits.UploadLimitMiddleware",
     "metlib.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -322,8 +323,14 @@ CSP: dict[str, tuple[str, ...]] = (
         "frame-ancestors": ("'none'",),
     }
 )
+# Request bodies (every limit is listed in docs/deploy.md). A form without files may send
+# 2.5 MB; a multipart body (with files) UPLOAD_MAX_BYTES when signed in, and much less from a
+# visitor, whom no page asks for a file (metlib/upload_limits.py). The proxy's limit should
+# match UPLOAD_MAX_BYTES.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 12 * 1024 * 1024)
+ANONYMOUS_UPLOAD_MAX_BYTES = envint("ANONYMOUS_UPLOAD_MAX_BYTES", 64 * 1024)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
