@@ -333,6 +333,9 @@ UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 12 * 1024 * 1024)
 ANONYMOUS_UPLOAD_MAX_BYTES = envint("ANONYMOUS_UPLOAD_MAX_BYTES", 64 * 1024)
 
 # --- Logging --------------------------------------------------------------------------------
+# Django configures its own handlers (the development server's among them) before LOGGING;
+# configure_logging puts the redacting filter on every one of them.
+LOGGING_CONFIG = "metlib.log_redaction.configure_logging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
