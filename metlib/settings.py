@@ -144,8 +144,20 @@ if REDIS_URL:
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "metlib"),
         }
     }
-else:
+elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # Rate limits (allauth's lock-out) and sessions must be counted and kept in one place for
+    # every web process: an in-memory cache is each process's own, so with two workers the
+    # lock-out came after ten failures, not five. Without Redis, production uses a table in
+    # PostgreSQL (made by metlib's migrations), and metlib/apps.py says so at start.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "metlib_cache",
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "metlib"),
+        }
+    }
 # Pages kept rendered until a change (calendar feeds, the blank nomination form; see
 # metlib/generations.py) need a cache every process shares: a change made in one process must
 # retire what the others kept. The in-memory cache is each process's own, so without Redis
