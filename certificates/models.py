@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort
-from metlib.uploads import image_validators
+from metlib.uploads import UploadTo, image_validators
 from metlib.validators import single_line
 
 
@@ -55,7 +55,7 @@ class CertificateSettings(models.Model):
     )
     logo = models.FileField(
         _("logo"),
-        upload_to="certificates/logos/",
+        upload_to=UploadTo("certificates/logos/", field="logo"),
         blank=True,
         validators=image_validators(),
         help_text=_("PNG or JPEG, at most 2 MB."),
@@ -80,7 +80,7 @@ class Signatory(models.Model):
     title = models.CharField(_("title"), max_length=200, blank=True)
     signature = models.FileField(
         _("signature image"),
-        upload_to="certificates/signatures/",
+        upload_to=UploadTo("certificates/signatures/", field="signature"),
         blank=True,
         validators=image_validators(),
         help_text=_("PNG or JPEG, at most 2 MB. Without it, a line is printed to sign on."),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort, MentoringGroup, Theme
-from metlib.uploads import document_validators
+from metlib.uploads import UploadTo, document_validators
 from metlib.validators import single_line
 
 
@@ -124,7 +124,7 @@ class PreparationItem(models.Model):
     url = models.URLField(_("link"), blank=True)
     file = models.FileField(
         _("file"),
-        upload_to="preparation/%Y/",
+        upload_to=UploadTo("preparation/%Y/", field="file"),
         blank=True,
         validators=document_validators(),
         help_text=_("PDF, DOCX, PNG or JPEG, at most 10 MB."),
