@@ -6,6 +6,7 @@ from .models import (
     CertificateSettings,
     EligibilityOverride,
     IssueBatch,
+    NameChange,
     PrintedName,
     Signatory,
 )
@@ -64,3 +65,10 @@ class CertificateAdmin(admin.ModelAdmin):
     exclude = ["code"]
     readonly_fields = ["issued_at", "batch", "replaces"]
     list_select_related = ["cohort"]
+
+
+@admin.register(NameChange)
+class NameChangeAdmin(admin.ModelAdmin):
+    list_display = ["certificate", "name", "status", "proposed_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["certificate", "decided_by"]

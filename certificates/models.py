@@ -333,6 +333,54 @@ class Certificate(models.Model):
         return self.revoked_at is None
 
 
+class NameChange(models.Model):
+    """A new printed name proposed by the participant after their certificate was issued. It
+    reaches the certificate only when a facilitator approves it; every proposal and decision
+    stays, as the certificate's history."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("awaiting the facilitator's approval")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    certificate = models.ForeignKey(
+        Certificate,
+        on_delete=models.CASCADE,
+        related_name="name_changes",
+        verbose_name=_("certificate"),
+    )
+    name = models.CharField(_("name as printed"), max_length=200, validators=[single_line])
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        verbose_name = _("name change")
+        verbose_name_plural = _("name changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate"],
+                condition=Q(status="proposed"),
+                name="name_change_one_open_per_certificate",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate} → {self.name}"
+
+
 class CredentialKey(models.Model):
     """A key the site signs Open Badges credentials with (ES256, a P-256 key as a JWK).
 
