@@ -7,6 +7,7 @@ from .models import (
     CredentialKey,
     EligibilityOverride,
     IssueBatch,
+    NameChange,
     PrintedName,
     Signatory,
 )
@@ -77,3 +78,10 @@ class CredentialKeyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # made on first use
+
+
+@admin.register(NameChange)
+class NameChangeAdmin(admin.ModelAdmin):
+    list_display = ["certificate", "name", "status", "proposed_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["certificate", "decided_by"]

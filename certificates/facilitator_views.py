@@ -13,10 +13,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cohorts.permissions import Perm, cohort_perm_required
 
-from . import drift, eligibility, issuing
+from . import drift, eligibility, issuing, names
 from .filenames import printable_stem
 from .forms import OverrideForm, ReasonForm, RuleForm, SignatoryForm
-from .models import BatchItem, Certificate, CertificateSettings, IssueBatch, Signatory
+from .models import (
+    BatchItem,
+    Certificate,
+    CertificateSettings,
+    IssueBatch,
+    NameChange,
+    Signatory,
+)
 
 
 def _page(request: HttpRequest, **forms) -> HttpResponse:
@@ -42,6 +49,11 @@ def _page(request: HttpRequest, **forms) -> HttpResponse:
         "batches": list(IssueBatch.objects.filter(cohort=cohort)[:5]),
         "decision_choices": OverrideForm.CHOICES,
         "drifts": drift.drifted(rows),
+        "name_changes": list(
+            NameChange.objects.filter(
+                certificate__cohort=cohort, status=NameChange.Status.PROPOSED
+            ).select_related("certificate")
+        ),
     }
     status = 400 if any(form.errors for form in forms.values() if hasattr(form, "errors")) else 200
     return render(request, "certificates/eligibility.html", context, status=status)
@@ -236,6 +248,25 @@ def reissue(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("A new certificate for %(name)s is being made.") % {"name": new.name}
             )
+    return redirect("certificates:eligibility", cohort_slug=request.cohort.slug)
+
+
+@cohort_perm_required(Perm.ISSUE_CERTIFICATES)
+@require_POST
+def name_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve a participant's new printed name (a new certificate replaces the old) or
+    refuse it with a reason; the participant is told either way."""
+    change = get_object_or_404(
+        NameChange, pk=pk, certificate__cohort=request.cohort, status=NameChange.Status.PROPOSED
+    )
+    if request.POST.get("action") == "approve":
+        names.approve_name_change(change=change, by=request.user)
+        messages.success(request, _("The new name is approved."))
+    else:
+        reason = _reason(request)
+        if reason is not None:
+            names.refuse_name_change(change=change, by=request.user, reason=reason)
+            messages.success(request, _("The new name is refused; the participant is told why."))
     return redirect("certificates:eligibility", cohort_slug=request.cohort.slug)
 
 

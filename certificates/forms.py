@@ -4,6 +4,8 @@ signatory. Every limit is checked here on the server, with its message beside th
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from metlib.validators import single_line
+
 from .models import CertificateSettings, Signatory
 from .names import MAX_LENGTH, clean_printed_name
 
@@ -52,6 +54,7 @@ class PrintedNameForm(forms.Form):
         # The browser's limit is a courtesy; the server checks the cleaned length.
         max_length=MAX_LENGTH * 2,
         strip=False,
+        validators=[single_line],
         widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": MAX_LENGTH}),
         help_text=_(
             "Exactly as it should appear on your certificate, with every accent, "

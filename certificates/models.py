@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort
-from metlib.uploads import image_validators
+from metlib.uploads import UploadTo, image_validators
+from metlib.validators import single_line
 
 
 def new_verification_code() -> str:
@@ -54,7 +55,7 @@ class CertificateSettings(models.Model):
     )
     logo = models.FileField(
         _("logo"),
-        upload_to="certificates/logos/",
+        upload_to=UploadTo("certificates/logos/", field="logo"),
         blank=True,
         validators=image_validators(),
         help_text=_("PNG or JPEG, at most 2 MB."),
@@ -79,7 +80,7 @@ class Signatory(models.Model):
     title = models.CharField(_("title"), max_length=200, blank=True)
     signature = models.FileField(
         _("signature image"),
-        upload_to="certificates/signatures/",
+        upload_to=UploadTo("certificates/signatures/", field="signature"),
         blank=True,
         validators=image_validators(),
         help_text=_("PNG or JPEG, at most 2 MB. Without it, a line is printed to sign on."),
@@ -144,7 +145,7 @@ class PrintedName(models.Model):
         related_name="+",
         verbose_name=_("person"),
     )
-    name = models.CharField(_("name as printed"), max_length=200)
+    name = models.CharField(_("name as printed"), max_length=200, validators=[single_line])
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
@@ -257,7 +258,7 @@ class Certificate(models.Model):
         _("verification code"), max_length=64, unique=True, default=new_verification_code
     )
     # What the certificate says, copied when it is issued.
-    name = models.CharField(_("name as printed"), max_length=200)
+    name = models.CharField(_("name as printed"), max_length=200, validators=[single_line])
     library = models.CharField(_("library"), max_length=200, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     country = models.CharField(_("country"), max_length=120, blank=True)
@@ -330,6 +331,54 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+
+class NameChange(models.Model):
+    """A new printed name proposed by the participant after their certificate was issued. It
+    reaches the certificate only when a facilitator approves it; every proposal and decision
+    stays, as the certificate's history."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("awaiting the facilitator's approval")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    certificate = models.ForeignKey(
+        Certificate,
+        on_delete=models.CASCADE,
+        related_name="name_changes",
+        verbose_name=_("certificate"),
+    )
+    name = models.CharField(_("name as printed"), max_length=200, validators=[single_line])
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        verbose_name = _("name change")
+        verbose_name_plural = _("name changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate"],
+                condition=Q(status="proposed"),
+                name="name_change_one_open_per_certificate",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate} → {self.name}"
 
 
 class CredentialKey(models.Model):

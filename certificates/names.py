@@ -9,14 +9,17 @@ control characters and at most 200 characters.
 import unicodedata
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cohorts.models import Cohort
+from cohorts.models import Cohort, Membership, Role
+from metlib.outbox import queue_templated_email
 
-from .models import Certificate, PrintedName
+from .models import Certificate, NameChange, PrintedName
 
 MAX_LENGTH = 200
 
@@ -64,12 +67,116 @@ def confirm_printed_name(*, cohort: Cohort, person: Any, name: str) -> PrintedNa
     return printed
 
 
-def needs_reissue(*, printed: PrintedName | None, certificate: Certificate | None) -> bool:
-    """True when a valid certificate prints another name than the one now confirmed."""
-    return (
-        printed is not None
-        and printed.confirmed_at is not None
-        and certificate is not None
-        and certificate.is_valid
-        and certificate.name != printed.name
+def propose_printed_name(*, cohort: Cohort, person: Any, name: str) -> PrintedName | NameChange:
+    """The participant's name to print. Before a certificate is issued (or when it already
+    prints ``name``) it is confirmed at once; once issued, it becomes a proposal the cohort's
+    facilitators approve or refuse (a newer proposal replaces an open one), and they are told."""
+    cleaned = clean_printed_name(name)
+    certificate = Certificate.objects.filter(
+        cohort=cohort, person=person, revoked_at__isnull=True
+    ).first()
+    if certificate is None or certificate.name == cleaned:
+        NameChange.objects.filter(
+            certificate__cohort=cohort,
+            certificate__person=person,
+            status=NameChange.Status.PROPOSED,
+        ).delete()
+        return confirm_printed_name(cohort=cohort, person=person, name=cleaned)
+    with transaction.atomic():
+        NameChange.objects.filter(
+            certificate=certificate, status=NameChange.Status.PROPOSED
+        ).delete()
+        change = NameChange.objects.create(certificate=certificate, name=cleaned)
+        _tell_facilitators(change)
+    return change
+
+
+def open_name_change(certificate: Certificate | None) -> NameChange | None:
+    """The proposal awaiting a facilitator for ``certificate``, if any."""
+    if certificate is None:
+        return None
+    return certificate.name_changes.filter(status=NameChange.Status.PROPOSED).first()
+
+
+def approve_name_change(*, change: NameChange, by: Any) -> NameChange:
+    """Print the proposed name: it becomes the confirmed name and, while the certificate is
+    valid, a certificate with it replaces the old one. The participant is told."""
+    from .issuing import reissue_certificate
+
+    with transaction.atomic():
+        if not _decide(change=change, by=by, status=NameChange.Status.APPROVED, reason=""):
+            return change
+        certificate = change.certificate
+        confirm_printed_name(cohort=certificate.cohort, person=certificate.person, name=change.name)
+        if certificate.is_valid:
+            reissue_certificate(
+                certificate=certificate,
+                by=by,
+                reason=_("Name changed to “%(name)s”, approved by the facilitator.")
+                % {"name": change.name},
+            )
+        _tell_participant(change)
+    return change
+
+
+def refuse_name_change(*, change: NameChange, by: Any, reason: str) -> NameChange:
+    """Keep the printed name; the participant is told why. ``reason`` must not be blank."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError(_("Please give a reason for this decision."), code="reason")
+    with transaction.atomic():
+        if _decide(change=change, by=by, status=NameChange.Status.REFUSED, reason=reason):
+            _tell_participant(change)
+    return change
+
+
+def _decide(*, change: NameChange, by: Any, status: str, reason: str) -> bool:
+    """Record the decision once; False when the proposal was decided or replaced already."""
+    decided = NameChange.objects.filter(pk=change.pk, status=NameChange.Status.PROPOSED).update(
+        status=status, reason=reason[:500], decided_by=by, decided_at=timezone.now()
+    )
+    change.refresh_from_db()
+    return bool(decided)
+
+
+def _tell_facilitators(change: NameChange) -> None:
+    cohort = change.certificate.cohort
+    page = settings.SITE_URL + reverse(
+        "certificates:eligibility", kwargs={"cohort_slug": cohort.slug}
+    )
+    facilitators = Membership.objects.filter(cohort=cohort, role=Role.FACILITATOR).select_related(
+        "user"
+    )
+    for membership in facilitators:
+        queue_templated_email(
+            key=f"name-change-proposed:{change.pk}:{membership.user_id}",
+            to=membership.user.email,
+            template="certificate-name-proposed",
+            context={
+                "change": change,
+                "certificate": change.certificate,
+                "cohort": cohort,
+                "page_url": page,
+            },
+            language=getattr(membership.user, "language", None),
+        )
+
+
+def _tell_participant(change: NameChange) -> None:
+    certificate = change.certificate
+    person = certificate.person
+    page = settings.SITE_URL + reverse(
+        "certificates:mine", kwargs={"cohort_slug": certificate.cohort.slug}
+    )
+    queue_templated_email(
+        key=f"name-change-decided:{change.pk}",
+        to=person.email,
+        template="certificate-name-decided",
+        context={
+            "change": change,
+            "certificate": certificate,
+            "cohort": certificate.cohort,
+            "page_url": page,
+        },
+        language=getattr(person, "language", None),
     )

@@ -15,7 +15,7 @@ from cohorts.permissions import Perm, cohort_perm_required, cohort_roles, has_co
 
 from . import credentials, eligibility, issuing, names
 from .forms import PrintedNameForm
-from .models import Certificate
+from .models import Certificate, NameChange
 
 
 def _require_participant(request: HttpRequest) -> None:
@@ -33,10 +33,15 @@ def mine(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PrintedNameForm(request.POST)
         if form.is_valid():
-            names.confirm_printed_name(
+            result = names.propose_printed_name(
                 cohort=cohort, person=request.user, name=form.cleaned_data["name"]
             )
-            messages.success(request, _("Your name as printed is confirmed."))
+            if isinstance(result, NameChange):
+                messages.success(
+                    request, _("Your new name is sent to the facilitator for approval.")
+                )
+            else:
+                messages.success(request, _("Your name as printed is confirmed."))
             return redirect("certificates:mine", cohort_slug=cohort.slug)
     else:
         form = PrintedNameForm(
@@ -54,8 +59,11 @@ def mine(request: HttpRequest) -> HttpResponse:
             "row": row,
             "form": form,
             "history": history,
-            "needs_reissue": names.needs_reissue(
-                printed=row.printed_name, certificate=row.certificate
+            "open_change": names.open_name_change(row.certificate),
+            "name_changes": list(
+                NameChange.objects.filter(
+                    certificate__cohort=cohort, certificate__person=request.user
+                ).exclude(status=NameChange.Status.PROPOSED)
             ),
             "linkedin_url": (credentials.linkedin_url(row.certificate) if row.certificate else ""),
         },
@@ -66,20 +74,11 @@ def mine(request: HttpRequest) -> HttpResponse:
 @cohort_perm_required(Perm.VIEW_COHORT)
 @require_POST
 def reissue_mine(request: HttpRequest) -> HttpResponse:
-    """After a name correction: a new certificate with the corrected name replaces the old."""
-    cohort = request.cohort
+    """Once let the participant re-issue their own certificate under any name; a new name
+    now needs the facilitator's approval (names.propose_printed_name). Kept so that a page
+    open from before lands on the certificate page, changing nothing."""
     _require_participant(request)
-    row = eligibility.eligibility_of(cohort=cohort, person=request.user)
-    if not names.needs_reissue(printed=row.printed_name, certificate=row.certificate):
-        messages.error(request, _("Your certificate already shows the name you confirmed."))
-    else:
-        issuing.reissue_certificate(
-            certificate=row.certificate,
-            by=request.user,
-            reason=_("Name corrected by the participant."),
-        )
-        messages.success(request, _("A new certificate with your corrected name is being made."))
-    return redirect("certificates:mine", cohort_slug=cohort.slug)
+    return redirect("certificates:mine", cohort_slug=request.cohort.slug)
 
 
 def own_certificate(request: HttpRequest, code: str) -> Certificate | None:

@@ -65,6 +65,11 @@ urlpatterns: list = [
         name="reissue",
     ),
     path(
+        "cohorts/<slug:cohort_slug>/certificates/names/<int:pk>/",
+        facilitator_views.name_change,
+        name="name_change",
+    ),
+    path(
         "cohorts/<slug:cohort_slug>/certificates/zip/", facilitator_views.zip_download, name="zip"
     ),
     path("cohorts/<slug:cohort_slug>/certificate/", participant_views.mine, name="mine"),

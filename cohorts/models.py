@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from metlib.timezones import validate_time_zone
+from metlib.validators import single_line
 
 from .geography import Geography, geography_of
 
@@ -65,7 +66,7 @@ class Cohort(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("programme")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
     slug = models.SlugField(
         _("slug"), max_length=80, unique=True, validators=[validate_cohort_slug]
     )
@@ -197,8 +198,8 @@ class Theme(models.Model):
 class Library(models.Model):
     """A library in the directory, which outlives cohorts."""
 
-    name = models.CharField(_("name"), max_length=200)
-    city = models.CharField(_("city"), max_length=120)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
+    city = models.CharField(_("city"), max_length=120, validators=[single_line])
     country = CountryField(_("country"))
     city_population = models.PositiveIntegerField(
         _("population of the urban area served"),

@@ -16,3 +16,8 @@ class MetlibConfig(AppConfig):
             logger.warning(
                 "CELERY_BROKER_URL is not set: background tasks run eagerly in the web process."
             )
+        if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+            logger.warning(
+                "REDIS_URL is not set: rate limits and sessions use the database cache "
+                "(table metlib_cache), shared by every process; set REDIS_URL for Redis."
+            )

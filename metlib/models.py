@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .timezones import validate_time_zone
+from .validators import single_line
 
 BIOGRAPHY_LIMIT = 1000
 
@@ -41,6 +42,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(
         _("display name"),
         max_length=150,
+        validators=[single_line],
         blank=True,
         help_text=_("How your name is shown to others, e.g. “Ana Silva”."),
     )

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "metlib.upload_limits.UploadLimitMiddleware",
     "metlib.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -145,8 +146,20 @@ if REDIS_URL:
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "metlib"),
         }
     }
-else:
+elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # Rate limits (allauth's lock-out) and sessions must be counted and kept in one place for
+    # every web process: an in-memory cache is each process's own, so with two workers the
+    # lock-out came after ten failures, not five. Without Redis, production uses a table in
+    # PostgreSQL (made by metlib's migrations), and metlib/apps.py says so at start.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "metlib_cache",
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "metlib"),
+        }
+    }
 # Pages kept rendered until a change (calendar feeds, the blank nomination form; see
 # metlib/generations.py) need a cache every process shares: a change made in one process must
 # retire what the others kept. The in-memory cache is each process's own, so without Redis
@@ -342,10 +355,19 @@ CSP: dict[str, tuple[str, ...]] = (
         "frame-ancestors": ("'none'",),
     }
 )
+# Request bodies (every limit is listed in docs/deploy.md). A form without files may send
+# 2.5 MB; a multipart body (with files) UPLOAD_MAX_BYTES when signed in, and much less from a
+# visitor, whom no page asks for a file (metlib/upload_limits.py). The proxy's limit should
+# match UPLOAD_MAX_BYTES.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 12 * 1024 * 1024)
+ANONYMOUS_UPLOAD_MAX_BYTES = envint("ANONYMOUS_UPLOAD_MAX_BYTES", 64 * 1024)
 
 # --- Logging --------------------------------------------------------------------------------
+# Django configures its own handlers (the development server's among them) before LOGGING;
+# configure_logging puts the redacting filter on every one of them.
+LOGGING_CONFIG = "metlib.log_redaction.configure_logging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

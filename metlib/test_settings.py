@@ -11,7 +11,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-suite-only-key-never-used-elsewhere-0123456789")
 
 from .settings import *  # noqa: F403
-from .settings import STORAGES, envlist
+from .settings import REDIS_URL, STORAGES, envlist
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
 # Tests create many users; the real hasher is deliberately slow.
@@ -27,5 +27,9 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# One process: without Redis, its own memory is a shared cache (production would use the
+# database's, which tests without database access could not clear).
+if not REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Eager tasks are what most tests want; the ones that need a worker start one.
 WARN_EAGER_TASKS = False

@@ -1,9 +1,15 @@
 """Limits for uploaded files: a size and a list of kinds recognised from the file's first
-bytes, not from its name, so nothing uploaded is ever served as HTML or script."""
+bytes, not from its name, so nothing uploaded is ever served as HTML or script. Stored names
+are rebuilt the same way: a safe stem and the extension of the kind found (:class:`UploadTo`).
+"""
+
+from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 # The first bytes of each kind we accept, and the kind's name as users know it.
@@ -13,6 +19,8 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
     "PDF": (b"%PDF-",),
     "DOCX": (b"PK\x03\x04",),
 }
+
+EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "PDF": "pdf", "DOCX": "docx"}
 
 IMAGE_KINDS = ("PNG", "JPEG")
 DOCUMENT_KINDS = ("PDF", "DOCX", "PNG", "JPEG")
@@ -24,6 +32,51 @@ def sniff(head: bytes) -> str | None:
         if any(head.startswith(prefix) for prefix in prefixes):
             return kind
     return None
+
+
+def safe_name(filename: str, *, kind: str | None) -> str:
+    """A file name for ``filename`` of ``kind``: the part before the first dot, reduced to
+    letters, digits and hyphens, and the kind's own extension ("evil.html" holding a ZIP
+    becomes "evil.docx", "poly.png.html" holding a PNG "poly.png")."""
+    stem = slugify(PurePosixPath(filename).name.split(".")[0], allow_unicode=True)[:60]
+    return f"{stem.strip('-_') or 'file'}.{EXTENSIONS.get(kind or '', 'bin')}"
+
+
+def _head(content: object) -> bytes:
+    handle = getattr(content, "file", None) or content
+    if not hasattr(handle, "read"):
+        return b""
+    position = handle.tell() if hasattr(handle, "tell") else 0
+    handle.seek(0)
+    head = handle.read(16)
+    handle.seek(position)
+    return head if isinstance(head, bytes) else b""
+
+
+@deconstructible
+class UploadTo:
+    """A FileField's ``upload_to``: ``folder`` (strftime-formatted) and a name rebuilt from
+    the uploaded file's first bytes, never the uploader's own name and extension."""
+
+    def __init__(self, folder: str, *, field: str) -> None:
+        self.folder = folder
+        self.field = field
+
+    def __call__(self, instance: object, filename: str) -> str:
+        field_file = getattr(instance, self.field, None)
+        content = getattr(field_file, "_file", None)
+        kind = sniff(_head(content)) if content is not None else None
+        return timezone.now().strftime(self.folder) + safe_name(filename, kind=kind)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, UploadTo)
+            and self.folder == other.folder
+            and self.field == other.field
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.folder, self.field))
 
 
 @deconstructible

@@ -15,5 +15,7 @@ urlpatterns = [
     path("", include("sessions.urls")),
     path("calendar/", include(("sessions.feed_urls", "feeds"))),
     path("", include("certificates.urls")),
+    # Before the admin's own: its login view has no rate limit (see views.admin_login).
+    path("admin/login/", views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ from django_countries.fields import LazyTypedChoiceField
 
 from cohorts import geography
 from cohorts.models import Cohort, Library
+from metlib.validators import single_line
 from metlib.widgets import FastSelect, PlainTextarea
 
 from .models import Nomination, ProjectKind, TravelSupport
@@ -107,8 +108,12 @@ class NominationForm(forms.ModelForm):
         widget=FastSelect,
         help_text=_("If it is not listed, add it below."),
     )
-    new_library_name = forms.CharField(label=_("Library name"), max_length=200, required=False)
-    new_library_city = forms.CharField(label=_("City"), max_length=120, required=False)
+    new_library_name = forms.CharField(
+        label=_("Library name"), max_length=200, required=False, validators=[single_line]
+    )
+    new_library_city = forms.CharField(
+        label=_("City"), max_length=120, required=False, validators=[single_line]
+    )
     new_library_country = LazyTypedChoiceField(
         label=_("Country"),
         widget=FastSelect,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort, Library, Theme
+from metlib.validators import single_line
 
 
 class Call(models.Model):
@@ -122,14 +123,20 @@ class Nomination(models.Model):
         verbose_name=_("library"),
     )
 
-    nominator_name = models.CharField(_("your name"), max_length=150, blank=True)
+    nominator_name = models.CharField(
+        _("your name"), max_length=150, blank=True, validators=[single_line]
+    )
     nominator_role = models.CharField(
         _("your role"), max_length=150, blank=True, help_text=_("E.g. library director.")
     )
     nominator_email = models.EmailField(_("your email"), blank=True)
 
-    candidate_name = models.CharField(_("candidate's name"), max_length=150, blank=True)
-    candidate_job_title = models.CharField(_("candidate's job title"), max_length=150, blank=True)
+    candidate_name = models.CharField(
+        _("candidate's name"), max_length=150, blank=True, validators=[single_line]
+    )
+    candidate_job_title = models.CharField(
+        _("candidate's job title"), max_length=150, blank=True, validators=[single_line]
+    )
     candidate_email = models.EmailField(_("candidate's email"), blank=True)
     candidate_bio = models.TextField(_("candidate's short biography"), blank=True)
 
@@ -138,7 +145,9 @@ class Nomination(models.Model):
     project_kind = models.CharField(
         _("kind of project"), max_length=30, choices=ProjectKind.choices, blank=True
     )
-    project_title = models.CharField(_("project title"), max_length=200, blank=True)
+    project_title = models.CharField(
+        _("project title"), max_length=200, blank=True, validators=[single_line]
+    )
     project_description = models.TextField(_("project description"), blank=True)
 
     themes = models.ManyToManyField(

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cohorts.permissions import Perm, cohort_perm_required
-from metlib.uploads import sniff
+from metlib.uploads import safe_name, sniff
 
 from . import details
 from .feeds import events_for_person
@@ -107,12 +107,15 @@ def preparation_file(request: HttpRequest, pk: int) -> HttpResponse:
         handle = item.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    content_type, inline = SERVED_AS.get(sniff(handle.read(16)) or "", UNKNOWN)
+    kind = sniff(handle.read(16))
+    content_type, inline = SERVED_AS.get(kind or "", UNKNOWN)
     handle.seek(0)
     response = FileResponse(
         handle,
         as_attachment=not inline,
-        filename=posixpath.basename(item.file.name),
+        # Rebuilt from the kind, as new uploads are stored: files kept from before keep no
+        # misleading name ("evil.html" holding a ZIP).
+        filename=safe_name(posixpath.basename(item.file.name), kind=kind),
         content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort
 from metlib.forms import TimeZoneInput, ZonedDateTimeField
+from metlib.validators import single_line
 
 from . import schedule
 from .models import Event, GuestSpeaker, PreparationItem
@@ -64,6 +65,7 @@ class RuleForm(forms.Form):
     title_pattern = forms.CharField(
         label=_("Title"),
         max_length=150,
+        validators=[single_line],
         help_text=_("{n} becomes the session's number and {month} its month."),
     )
 
@@ -138,7 +140,7 @@ class EventTimesForm(forms.Form):
 
 
 class AddEventForm(EventTimesForm):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[single_line])
     kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices)
 
     field_order = ["title", "kind", "starts_at", "ends_at"]

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from metlib.validators import one_line
+
 from .ics_zones import vtimezone_ical
 from .models import Event
 
@@ -92,7 +94,14 @@ def describe(event: Event) -> str:
                 text += f": {link}"
             lines.append(text)
     lines += ["", _("Details: %(url)s") % {"url": event_link(event)}]
-    return "\n".join(lines).strip()
+    return _multi_line("\n".join(lines).strip())
+
+
+def _multi_line(text: str) -> str:
+    """``text`` with line breaks as LF only (a lone CR is written raw otherwise) and no other
+    control characters, whatever was stored before fields refused them."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(one_line(line) for line in text.split("\n"))
 
 
 def organizer() -> icalendar.vCalAddress:
@@ -100,7 +109,7 @@ def organizer() -> icalendar.vCalAddress:
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     value = icalendar.vCalAddress(f"mailto:{address}")
     if name:
-        value.params["CN"] = name
+        value.params["CN"] = one_line(name)
     return value
 
 
@@ -109,7 +118,7 @@ def attendee_of(person) -> icalendar.vCalAddress:
     value = icalendar.vCalAddress(f"mailto:{person.email}")
     name = getattr(person, "display_name", "")
     if name:
-        value.params["CN"] = name
+        value.params["CN"] = one_line(name)
     value.params["ROLE"] = "REQ-PARTICIPANT"
     value.params["PARTSTAT"] = "NEEDS-ACTION"
     value.params["RSVP"] = "FALSE"
@@ -130,10 +139,10 @@ def vevent(event: Event, *, stamp, attendee=None) -> icalendar.Event:
     title = event.title
     if event.is_cancelled:
         title = _("Cancelled: %(title)s") % {"title": title}
-    component.add("summary", title)
+    component.add("summary", one_line(title))
     location = event.place or event.video_url
     if location:
-        component.add("location", location)
+        component.add("location", one_line(location))
     component.add("url", event_link(event))
     component.add("description", describe(event))
     component.add("created", event.created_at)
@@ -166,7 +175,7 @@ def calendar_for(
     cal.add("calscale", "GREGORIAN")
     if method:
         cal.add("method", method)
-    cal.add("x-wr-calname", name or _("MetLib Circle"))
+    cal.add("x-wr-calname", one_line(name or _("MetLib Circle")))
     cal.add("x-wr-timezone", zone_name)
     stamp = timezone.now()
     years: dict[str, set[int]] = {zone_name: set()}

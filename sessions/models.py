@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort, MentoringGroup, Theme
-from metlib.uploads import document_validators
+from metlib.uploads import UploadTo, document_validators
+from metlib.validators import single_line
 
 
 class Event(models.Model):
@@ -43,7 +44,7 @@ class Event(models.Model):
         verbose_name=_("mentoring group"),
         help_text=_("Only for group mentoring sessions."),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line])
     theme = models.ForeignKey(
         Theme,
         on_delete=models.SET_NULL,
@@ -55,7 +56,7 @@ class Event(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     video_url = models.URLField(_("video link"), blank=True)
-    place = models.CharField(_("place"), max_length=300, blank=True)
+    place = models.CharField(_("place"), max_length=300, blank=True, validators=[single_line])
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
@@ -99,8 +100,10 @@ class GuestSpeaker(models.Model):
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="guest_speakers", verbose_name=_("event")
     )
-    name = models.CharField(_("name"), max_length=150)
-    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=150, validators=[single_line])
+    affiliation = models.CharField(
+        _("affiliation"), max_length=200, blank=True, validators=[single_line]
+    )
 
     class Meta:
         verbose_name = _("guest speaker")
@@ -117,11 +120,11 @@ class PreparationItem(models.Model):
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="preparation", verbose_name=_("event")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line])
     url = models.URLField(_("link"), blank=True)
     file = models.FileField(
         _("file"),
-        upload_to="preparation/%Y/",
+        upload_to=UploadTo("preparation/%Y/", field="file"),
         blank=True,
         validators=document_validators(),
         help_text=_("PDF, DOCX, PNG or JPEG, at most 10 MB."),

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from certificates import issuing, names
-from certificates.models import Certificate, EligibilityOverride, IssueBatch
+from certificates.models import Certificate, EligibilityOverride, IssueBatch, NameChange
 from cohorts.models import Role
 from tests.certificates.year import mark, past_sessions, ready_people
 from tests.factories import CohortFactory
@@ -78,7 +78,7 @@ def test_eligibility_page_takes_the_same_queries_at_two_sizes(
             person = make_member(cohort)
             mark(events[:3], person, "present", by=facilitator)
             names.confirm_printed_name(cohort=cohort, person=person, name="A Name")
-        with django_assert_num_queries(15) as captured:
+        with django_assert_num_queries(16) as captured:
             assert client.get(url("eligibility", cohort)).status_code == 200
         return len(captured.captured_queries)
 
@@ -268,7 +268,7 @@ def test_zip_names_entries_as_printed_with_the_utf8_flag(
     assert listed.stdout.decode().strip() == entry
 
 
-def test_participant_page_offers_reissue_after_a_name_correction(
+def test_participant_page_proposes_a_name_correction_for_the_facilitator(
     client, cohort, facilitator, issued, django_capture_on_commit_callbacks
 ):
     ana = issued[0]
@@ -280,17 +280,18 @@ def test_participant_page_offers_reissue_after_a_name_correction(
 
     client.post(page, {"name": "Participant Zero Østergård"})
     html = client.get(page).content.decode()
-    assert "Re-issue my certificate with the corrected name" in html
+    assert "“Participant Zero Østergård” awaits the facilitator" in html
 
+    change = NameChange.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("reissue_mine", cohort))
+        names.approve_name_change(change=change, by=facilitator)
 
     valid = Certificate.objects.get(person=ana, revoked_at__isnull=True)
     assert valid.name == "Participant Zero Østergård"
     assert valid.replaces.name == "Participant 00 Østergård"
     html = client.get(page).content.decode()
     assert "History" in html
-    assert "Name corrected by the participant." in html
+    assert "approved by the facilitator" in html
 
 
 def test_participant_page_refuses_non_participants(client, cohort, facilitator, make_member):

@@ -29,6 +29,8 @@ EXPECTED: dict[str, str] = {
     "cohorts:team": "302 403 403 403 403 403 403 200 403 403 200",
     "cohorts:team_remove": "302 403 403 403 403 403 403 405 403 403 405",
     "cohorts:team_remove POST": "302 403 403 403 403 403 403 302 403 403 404",
+    "admin_login": "302 403 403 403 403 403 403 403 403 302 403",
+    "certificates:name_change": "302 403 403 403 403 403 403 405 403 403 405",
     "account_change_password": "302 200 200 200 200 200 200 200 200 200 200",
     "account_confirm_login_code": "302 302 302 302 302 302 302 302 302 302 302",
     "account_email": "302 200 200 200 200 200 200 200 200 200 200",
@@ -140,6 +142,7 @@ EXPECTED: dict[str, str] = {
     "set_language": "302 302 302 302 302 302 302 302 302 302 302",
     # The actions, asked by POST with an empty form.
     "calendar:cancel POST": "302 403 403 403 403 403 403 302 403 403 302",
+    "certificates:name_change POST": "302 403 403 403 403 403 403 404 403 403 404",
     "certificates:batch_retry POST": "302 403 403 403 403 403 403 302 403 403 302",
     "certificates:issue POST": "302 403 403 403 403 403 403 302 403 403 302",
     "certificates:reissue POST": "302 403 403 403 403 403 403 302 403 403 302",
