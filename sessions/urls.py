@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("cohorts/<slug:cohort_slug>/calendar/<int:pk>/move/", views.move, name="move"),
     path("cohorts/<slug:cohort_slug>/calendar/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("cohorts/<slug:cohort_slug>/calendar/<int:pk>/restore/", views.restore, name="restore"),
     path(
         "cohorts/<slug:cohort_slug>/calendar/<int:pk>/details/",
         details_views.event_details,
