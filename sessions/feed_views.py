@@ -107,7 +107,7 @@ def event_ics(request: HttpRequest, uid) -> HttpResponse:
     if event is None:
         raise Http404
     body = calendar_for(
-        events=[event], zone_name=event.cohort.time_zone, method="PUBLISH", name=event.title
+        events=[event], zone_name=event.zone_name, method="PUBLISH", name=event.title
     )
     response = HttpResponse(body, content_type=ICS_TYPE)
     response["Content-Disposition"] = f'attachment; filename="event-{event.uid}.ics"'
