@@ -30,6 +30,11 @@ urlpatterns = [
     ),
     path("cohorts/<slug:cohort_slug>/attendance/", attendance_views.grid, name="attendance"),
     path(
+        "cohorts/<slug:cohort_slug>/attendance/<int:pk>/",
+        attendance_views.session,
+        name="attendance_session",
+    ),
+    path(
         "cohorts/<slug:cohort_slug>/attendance/mine/",
         attendance_views.mine,
         name="attendance_mine",

@@ -40,6 +40,7 @@ EXPECTED: dict[str, str] = {
     "admin:metlib_user_changelist": "302 302 302 302 302 302 302 302 302 403",
     "calendar:add": "302 403 403 403 403 403 403 200 403 403",
     "calendar:attendance": "302 403 403 403 403 200 403 200 403 403",
+    "calendar:attendance_session": "302 403 403 403 403 403 403 200 403 403",
     "calendar:attendance_mine": "302 403 403 403 200 403 403 403 403 403",
     "calendar:cancel": "302 403 403 403 403 403 403 200 403 403",
     "calendar:details": "302 403 403 403 403 403 403 200 403 403",
