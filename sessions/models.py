@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort, MentoringGroup, Theme
+from metlib.timezones import validate_time_zone
 from metlib.uploads import document_validators
 
 
@@ -57,6 +58,7 @@ class Event(models.Model):
         _("time zone"),
         max_length=64,
         blank=True,
+        validators=[validate_time_zone],
         help_text=_("Where the event takes place, if not in the cohort's zone."),
     )
     starts_at = models.DateTimeField(_("starts"))

@@ -145,3 +145,12 @@ def test_madrid_across_its_clock_changes_read_by_vobject(client, cohort, partici
     expected = {dt.date(*day): dt.datetime(*day, 9, tzinfo=MADRID).utcoffset() for day in days}
     assert seen == expected
     assert set(expected.values()) == {dt.timedelta(hours=1), dt.timedelta(hours=2)}
+
+
+def test_an_unknown_zone_is_refused_by_the_model_as_the_admin_saves_it(cohort):
+    from django.core.exceptions import ValidationError
+
+    event = EventFactory(cohort=cohort)
+    event.time_zone = "Mars/Olympus"
+    with pytest.raises(ValidationError):
+        event.full_clean()
