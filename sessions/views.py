@@ -200,8 +200,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         if not was_cancelled:
             messages.success(
                 request,
-                _("“%(title)s” is cancelled; it stays on the calendar, where you can restore it.")
-                % {"title": event.title},
+                _("“%(title)s” is cancelled; it stays on the calendar.") % {"title": event.title},
             )
         return redirect("calendar:overview", cohort_slug=cohort.slug)
     if event.is_cancelled and request.method == "GET":
