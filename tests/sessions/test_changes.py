@@ -86,8 +86,14 @@ def test_moving_only_the_start_keeps_the_length_after_a_confirmation(
 
 def test_the_times_typed_come_back_when_asked_to_change_them(client, facilitator, event):
     client.force_login(facilitator)
-    typed = {"starts_at": "2025-03-18T10:00", "ends_at": "2025-03-18T12:30", "edit": "1"}
+    typed = {
+        "starts_at": "2025-03-18T10:00",
+        "ends_at": "2025-03-18T12:30",
+        "note": "Bring the slides",
+        "edit": "1",
+    }
     html = client.post(url("move", event), typed).content.decode()
+    assert 'value="Bring the slides"' in html  # the message waits for the confirmation
     assert 'value="2025-03-18T12:30"' in html
     assert "Continue" in html
 
