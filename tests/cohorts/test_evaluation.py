@@ -415,7 +415,7 @@ def test_reminders_are_refused_when_the_evaluation_is_closed(client, cohort, fac
     client.force_login(facilitator)
     response = client.post(url("evaluation_remind", cohort), follow=True)
     assert "The evaluation is not open: nobody was reminded." in response.content.decode()
-    assert not Email.objects.exists()
+    assert not Email.objects.filter(key__contains=":reminder:").exists()
 
 
 # --- The cohort page --------------------------------------------------------------------------
