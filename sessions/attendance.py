@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort, MentoringGroup, Role
-from cohorts.permissions import cohort_roles
+from cohorts.permissions import MANAGER, cohort_roles
 
 from .models import Attendance, Event
 
@@ -35,7 +35,8 @@ class AttendanceProblem(ValueError):
 def _is_facilitator(user: Any, cohort: Cohort) -> bool:
     if getattr(user, "is_superuser", False) and user.is_active:
         return True
-    return Role.FACILITATOR in cohort_roles(user=user, cohort=cohort)
+    # A manager of the cohort's programme may do everything a facilitator may.
+    return bool({Role.FACILITATOR, MANAGER} & cohort_roles(user=user, cohort=cohort))
 
 
 def may_record(*, event: Event, by: Any) -> bool:
