@@ -142,6 +142,7 @@ def load_calendar(*, cohort: Cohort) -> list[Event]:
             ends_at=datetime(2024, 10, 10, 17, 0, tzinfo=MADRID),
             video_url="",
             place=CONFERENCE_PLACE,
+            time_zone=MADRID.key,
             mentoring_group=None,
         )
     )
@@ -156,6 +157,7 @@ def load_calendar(*, cohort: Cohort) -> list[Event]:
             ends_at=datetime(2024, 10, 7, 16, 0, tzinfo=MADRID),
             video_url="",
             place=CONFERENCE_PLACE,
+            time_zone=MADRID.key,
             mentoring_group=None,
         )
     )

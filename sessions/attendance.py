@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort, MentoringGroup, Role
-from cohorts.permissions import cohort_roles
+from cohorts.permissions import MANAGER, cohort_roles
 
 from .models import Attendance, Event
 
@@ -35,7 +35,8 @@ class AttendanceProblem(ValueError):
 def _is_facilitator(user: Any, cohort: Cohort) -> bool:
     if getattr(user, "is_superuser", False) and user.is_active:
         return True
-    return Role.FACILITATOR in cohort_roles(user=user, cohort=cohort)
+    # A manager of the cohort's programme may do everything a facilitator may.
+    return bool({Role.FACILITATOR, MANAGER} & cohort_roles(user=user, cohort=cohort))
 
 
 def may_record(*, event: Event, by: Any) -> bool:
@@ -120,6 +121,18 @@ class Column:
     event: Event
     day: date  # the event's date in the cohort's zone
     editable: bool
+    counts: dict[str, int] = field(default_factory=dict)  # status ("" unrecorded) → people
+
+    @property
+    def tallies(self) -> list[tuple[str, int]]:
+        """(label, people) for each status, in the statuses' order."""
+        return [
+            (str(label), self.counts.get(value, 0)) for value, label in Attendance.Status.choices
+        ]
+
+    @property
+    def unrecorded(self) -> int:
+        return self.counts.get("", 0)
 
 
 @dataclass(frozen=True)
@@ -216,6 +229,9 @@ def attendance_grid(*, cohort: Cohort, viewer: Any = None) -> Grid:
                 )
             )
         rows.append(Row(person=person, cells=cells))
+    for index, column in enumerate(columns):
+        tally = Counter(row.cells[index].status for row in rows if row.cells[index].markable)
+        column.counts.update({value: tally.get(value, 0) for value in ("", *STATUSES)})
     return Grid(columns=columns, rows=rows)
 
 
@@ -274,3 +290,47 @@ def record_of(*, person: Any, cohort: Cohort) -> Record:
     tally = Counter(entry.status for entry in entries)
     counts = [(value, str(label), tally.get(value, 0)) for value, label in labels.items()]
     return Record(entries=entries, counts=counts, unrecorded=tally.get("", 0))
+
+
+@dataclass(frozen=True)
+class SheetLine:
+    person: Any
+    status: str  # "" when nothing is recorded
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One session's attendance, one line per person who can be marked: small enough for
+    a phone, whatever the year's length."""
+
+    event: Event
+    day: date  # in the event's own zone
+    lines: list[SheetLine]
+    statuses: list[tuple[str, str]] = field(default_factory=lambda: Attendance.Status.choices)
+
+    @property
+    def unrecorded(self) -> int:
+        return sum(1 for line in self.lines if not line.status)
+
+
+def session_sheet(*, event: Event) -> Sheet:
+    """Who can be marked at ``event`` (the cohort's participants, or the group's members),
+    by name, with what is recorded. Three queries whatever the cohort's size."""
+    people = (
+        get_user_model()
+        .objects.filter(pk__in=markable_ids(event))
+        .order_by("display_name", "email")
+    )
+    recorded = dict(Attendance.objects.filter(event=event).values_list("person_id", "status"))
+    lines = [SheetLine(person=person, status=recorded.get(person.pk, "")) for person in people]
+    return Sheet(event=event, day=event.starts_at.astimezone(event.zone).date(), lines=lines)
+
+
+def mark_everyone_present(*, event: Event, by: Any) -> int:
+    """Mark present everyone at ``event`` with nothing recorded yet (the marks already
+    there are exceptions and stay). Returns how many marks were added."""
+    if not may_record(event=event, by=by):
+        raise PermissionDenied
+    recorded = set(Attendance.objects.filter(event=event).values_list("person_id", flat=True))
+    marks = {pk: Attendance.Status.PRESENT for pk in markable_ids(event) - recorded}
+    return record_attendance(event=event, by=by, marks=marks)

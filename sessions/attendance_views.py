@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -88,3 +88,42 @@ def mine(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     record = attendance.record_of(person=request.user, cohort=cohort)
     return render(request, "calendar/attendance_mine.html", {"cohort": cohort, "record": record})
+
+
+@cohort_perm_required(Perm.RECORD_ATTENDANCE)
+@require_http_methods(["GET", "POST"])
+def session(request: HttpRequest, pk: int) -> HttpResponse:
+    """One session's attendance: "Everyone present", then the exceptions, one line a
+    person (fits a phone)."""
+    cohort = request.cohort
+    event = get_object_or_404(
+        Event.objects.select_related("cohort", "mentoring_group"), pk=pk, cohort=cohort
+    )
+    if not attendance.may_record(event=event, by=request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            if "everyone_present" in request.POST:
+                changed = attendance.mark_everyone_present(event=event, by=request.user)
+            else:
+                marks = _parse_marks(request.POST)
+                if set(marks) - {event.pk}:
+                    raise attendance.AttendanceProblem(
+                        _("One of the events is not in this cohort.")
+                    )
+                changed = attendance.record_attendance(
+                    event=event, by=request.user, marks=marks.get(event.pk, {})
+                )
+        except attendance.AttendanceProblem as problem:
+            messages.error(
+                request, _("Nothing was saved: %(reason)s") % {"reason": problem.message}
+            )
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)d mark saved.", "%(count)d marks saved.", changed)
+                % {"count": changed},
+            )
+        return redirect("calendar:attendance_session", cohort_slug=cohort.slug, pk=event.pk)
+    sheet = attendance.session_sheet(event=event)
+    return render(request, "calendar/attendance_session.html", {"cohort": cohort, "sheet": sheet})

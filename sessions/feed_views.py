@@ -13,7 +13,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import feed_cache
 from .feed_cache import FeedAnswer
@@ -56,7 +56,7 @@ def _version_of(person) -> FeedAnswer:
     )
 
 
-@require_GET
+@require_safe
 def feed(request: HttpRequest, person_id: int, secret: str) -> HttpResponse:
     """A person's calendar. While nothing behind it has changed, the answer comes from the
     cache (:mod:`sessions.feed_cache`); otherwise the version is read from the database, and
@@ -100,14 +100,14 @@ def feed(request: HttpRequest, person_id: int, secret: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @login_required
 def event_ics(request: HttpRequest, uid) -> HttpResponse:
     event = with_details(events_for_person(person=request.user)).filter(uid=uid).first()
     if event is None:
         raise Http404
     body = calendar_for(
-        events=[event], zone_name=event.cohort.time_zone, method="PUBLISH", name=event.title
+        events=[event], zone_name=event.zone_name, method="PUBLISH", name=event.title
     )
     response = HttpResponse(body, content_type=ICS_TYPE)
     response["Content-Disposition"] = f'attachment; filename="event-{event.uid}.ics"'

@@ -4,6 +4,7 @@ Times are typed in the cohort's zone (or, for the rule, the zone the facilitator
 every refusal is shown beside its field and every value typed is kept.
 """
 
+import zoneinfo
 from datetime import date, datetime, time, timedelta
 
 from django import forms
@@ -87,6 +88,10 @@ class RuleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.cohort = cohort
         self.rule: schedule.Rule | None = None
+        self.fields["mentoring_group"] = group_field(cohort)
+        self.order_fields(
+            [*(name for name in self.fields if name != "title_pattern"), "title_pattern"]
+        )
 
     def clean_zone(self) -> str:
         return self.cleaned_data["zone"].strip()
@@ -117,23 +122,58 @@ class RuleForm(forms.Form):
         return data
 
 
+def group_field(cohort: Cohort) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("Mentoring group"),
+        queryset=cohort.mentoring_groups.order_by("name"),
+        required=False,
+        empty_label=_("The whole cohort"),
+        help_text=_("A group's sessions are for that group and its mentor only."),
+    )
+
+
+def _zone_named(name: str) -> zoneinfo.ZoneInfo | None:
+    try:
+        return schedule.zone_of(name.strip()) if name and name.strip() else None
+    except schedule.RuleProblem:
+        return None
+
+
 class EventTimesForm(forms.Form):
-    """When one event starts and ends, in the cohort's zone."""
+    """When one event starts and ends, typed in the event's own zone (else the cohort's).
+
+    Moving an event (``event`` given) keeps its length when only the start is changed.
+    """
 
     starts_at = ZonedDateTimeField(label=_("Starts"))
     ends_at = ZonedDateTimeField(label=_("Ends"))
 
-    def __init__(self, *args, cohort: Cohort, **kwargs) -> None:
+    def __init__(self, *args, cohort: Cohort, event: Event | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.cohort = cohort
-        note = _("Local time in the cohort's time zone, %(zone)s.") % {"zone": cohort.time_zone}
+        self.event = event
+        zone_name = event.zone_name if event is not None else cohort.time_zone
+        self.set_zone(zone_name)
+
+    def set_zone(self, zone_name: str) -> None:
+        zone = _zone_named(zone_name) or self.cohort.zone
+        note = _("Local time in %(zone)s.") % {"zone": zone.key}
         for name in ("starts_at", "ends_at"):
-            self.fields[name].zone = cohort.zone
+            self.fields[name].zone = zone
             self.fields[name].help_text = note
 
     def clean(self) -> dict:
         data = super().clean()
         starts, ends = data.get("starts_at"), data.get("ends_at")
+        event = self.event
+        if (
+            event is not None
+            and isinstance(starts, datetime)
+            and ends == event.ends_at
+            and starts != event.starts_at
+        ):
+            # Only the start changed: the event keeps its length.
+            ends = data["ends_at"] = starts + event.duration
         if isinstance(starts, datetime) and isinstance(ends, datetime) and ends <= starts:
             self.add_error("ends_at", _("The end must come after the start."))
         return data
@@ -142,8 +182,58 @@ class EventTimesForm(forms.Form):
 class AddEventForm(EventTimesForm):
     title = forms.CharField(label=_("Title"), max_length=200, validators=[single_line])
     kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices)
+    time_zone = forms.CharField(
+        label=_("Time zone"),
+        max_length=64,
+        required=False,
+        widget=TimeZoneInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("Where the event takes place, if not in the cohort's zone."),
+    )
 
-    field_order = ["title", "kind", "starts_at", "ends_at"]
+    field_order = ["title", "kind", "mentoring_group", "time_zone", "starts_at", "ends_at"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentoring_group"] = group_field(self.cohort)
+        self.order_fields(self.field_order)
+        # The times are read in the zone typed beside them.
+        self.set_zone(self.data.get(self.add_prefix("time_zone"), "") or self.cohort.time_zone)
+
+    def clean_time_zone(self) -> str:
+        name = self.cleaned_data["time_zone"].strip()
+        if name:
+            try:
+                schedule.zone_of(name)
+            except schedule.RuleProblem as problem:
+                raise forms.ValidationError(problem.message) from problem
+        return "" if name == self.cohort.time_zone else name
+
+
+class ChangeNoticeForm(forms.Form):
+    """Who is told of a move, cancellation or restoration, and what the facilitator adds."""
+
+    note = forms.CharField(
+        label=_("Message to the people told (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    notify = forms.ChoiceField(
+        label=_("Mail"),
+        choices=[("yes", _("Mail everyone concerned")), ("no", _("Mail nobody"))],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, past: bool, **kwargs) -> None:
+        # A past event's change mails nobody unless asked.
+        kwargs.setdefault("initial", {"notify": "no" if past else "yes"})
+        super().__init__(*args, **kwargs)
+        self.past = past
+
+    def clean_notify(self) -> bool:
+        value = self.cleaned_data.get("notify")
+        return value == "yes" if value else not self.past
 
 
 ACCEPTED_FILES = ".pdf,.docx,.png,.jpg,.jpeg"

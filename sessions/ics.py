@@ -128,7 +128,7 @@ def attendee_of(person) -> icalendar.vCalAddress:
 def vevent(event: Event, *, stamp, attendee=None) -> icalendar.Event:
     """One VEVENT; with ``attendee`` (a person) it carries ORGANIZER and ATTENDEE, as an
     iTIP invitation must."""
-    zone = _zone(event.cohort.time_zone)
+    zone = _zone(event.zone_name)
     component = icalendar.Event()
     component.add("uid", event_uid(event))
     component.add("dtstamp", stamp)
@@ -181,7 +181,7 @@ def calendar_for(
     years: dict[str, set[int]] = {zone_name: set()}
     components = []
     for event in events:
-        zone = event.cohort.time_zone
+        zone = event.zone_name
         years.setdefault(zone, set()).update(
             (
                 event.starts_at.astimezone(_zone(zone)).year,

@@ -11,7 +11,8 @@ later move (higher SEQUENCE) sends a new one.
 
 import hashlib
 import zoneinfo
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -28,7 +29,7 @@ from .feeds import COHORT_WIDE_ROLES, with_details
 from .ics import calendar_for, event_link, event_uid
 from .models import Event
 
-CHANGES = ("created", "moved", "cancelled", "updated")
+CHANGES = ("created", "moved", "cancelled", "updated", "restored")
 # Who, besides the group and its mentor, hears of mentoring sessions: the same people whose
 # feeds show them, so an invitation never names an event missing from someone's calendar.
 MENTORING_ROLES = COHORT_WIDE_ROLES
@@ -97,27 +98,32 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("UTC")
 
 
-def _when(event: Event, zone_name: str) -> str:
+def _when(event: Event, zone_name: str, times: tuple[datetime, datetime] | None = None) -> str:
     zone = _zone(zone_name)
-    starts = timezone.localtime(event.starts_at, zone)
-    ends = timezone.localtime(event.ends_at, zone)
+    starts_at, ends_at = times or (event.starts_at, event.ends_at)
+    starts = timezone.localtime(starts_at, zone)
+    ends = timezone.localtime(ends_at, zone)
     end_format = "TIME_FORMAT" if starts.date() == ends.date() else "DATETIME_FORMAT"
     return (
         f"{date_filter(starts, 'DATETIME_FORMAT')} – {date_filter(ends, end_format)} ({zone_name})"
     )
 
 
-def _listing(person: Any, events: Sequence[Event]) -> list[dict[str, Any]]:
+def _listing(
+    person: Any, events: Sequence[Event], previous: Mapping[int, tuple[datetime, datetime]]
+) -> list[dict[str, Any]]:
     own_zone = getattr(person, "time_zone", "") or "UTC"
     items = []
     for event in events:
-        cohort_zone = event.cohort.time_zone
+        cohort_zone = event.zone_name
+        before = previous.get(event.pk)
         items.append(
             {
                 "event": event,
                 "title": event.title,
                 "when": _when(event, own_zone),
                 "when_cohort": "" if cohort_zone == own_zone else _when(event, cohort_zone),
+                "was": _when(event, own_zone, before) if before else "",
                 "place": event.place,
                 "video_url": event.video_url,
                 "link": event_link(event),
@@ -133,7 +139,7 @@ def _attachments(person: Any, events: Sequence[Event], *, method: str) -> list[A
             filename=f"{prefix}-{index:02d}-{slugify(event.title)[:40] or 'event'}.ics",
             content=calendar_for(
                 events=[event],
-                zone_name=event.cohort.time_zone,
+                zone_name=event.zone_name,
                 method=method,
                 name=event.cohort.name,
                 attendee=person,
@@ -146,12 +152,19 @@ def _attachments(person: Any, events: Sequence[Event], *, method: str) -> list[A
 
 
 def queue_invitations(
-    *, events: Iterable[Event], change: str, only: Collection[int] | None = None
+    *,
+    events: Iterable[Event],
+    change: str,
+    only: Collection[int] | None = None,
+    note: str = "",
+    previous: Mapping[int, tuple[datetime, datetime]] | None = None,
 ) -> list:
     """Queue one mail per person concerned by ``events`` (all ``change``: "created",
-    "moved", "cancelled" or "updated" — new details, same time), each with one .ics per
-    event; with ``only`` (user ids), to those of them only. Call it inside the transaction
-    that made the change; the outbox sends after commit. Returns the outbox rows."""
+    "moved", "cancelled", "updated" — new details, same time — or "restored", a cancel
+    undone), each with one .ics per event; with ``only`` (user ids), to those of them only.
+    ``note`` is the facilitator's message to them; ``previous`` (event id → old start and
+    end) gives moved events' old times. Call it inside the transaction that made the
+    change; the outbox sends after commit. Returns the outbox rows."""
     if change not in CHANGES:
         raise ValueError(f"change must be one of {CHANGES}, not {change!r}")
     pks = [event.pk for event in events]
@@ -167,7 +180,7 @@ def queue_invitations(
             continue
         language = language_of(person)
         with translation.override(language or translation.get_language()):
-            items = _listing(person, own_events)
+            items = _listing(person, own_events, previous or {})
             attachments = _attachments(person, own_events, method=method)
         cohorts = {event.cohort for event in own_events}
         queued.append(
@@ -183,6 +196,7 @@ def queue_invitations(
                     "first": items[0],
                     "cohort": next(iter(cohorts)) if len(cohorts) == 1 else None,
                     "uids": [event_uid(event) for event in own_events],
+                    "note": note.strip(),
                 },
                 language=language,
                 attachments=attachments,

@@ -3,6 +3,7 @@ and each person's secret calendar feed. (App label ``calendar``; see apps.py.)""
 
 import secrets
 import uuid
+import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort, MentoringGroup, Theme
+from metlib.timezones import validate_time_zone
 from metlib.uploads import UploadTo, document_validators
 from metlib.validators import single_line
 
@@ -53,6 +55,13 @@ class Event(models.Model):
         related_name="events",
         verbose_name=_("theme"),
     )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Where the event takes place, if not in the cohort's zone."),
+    )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     video_url = models.URLField(_("video link"), blank=True)
@@ -90,6 +99,18 @@ class Event(models.Model):
     @property
     def duration(self) -> timedelta:
         return self.ends_at - self.starts_at
+
+    @property
+    def zone_name(self) -> str:
+        """The event's own zone (the conference's city), else its cohort's."""
+        return self.time_zone or self.cohort.time_zone
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.zone_name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
 
     @property
     def is_cancelled(self) -> bool:

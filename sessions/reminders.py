@@ -148,7 +148,7 @@ def _preparation(event: Event) -> list[dict[str, Any]]:
 def _event_context(event: Event, own_zone: str) -> dict[str, Any]:
     """What a reminder says about ``event`` to anyone in ``own_zone`` (in the active
     language): the same for many people, so a scan builds it once per event and zone."""
-    cohort_zone = event.cohort.time_zone
+    cohort_zone = event.zone_name
     return {
         "event": event,
         "title": event.title,

@@ -20,11 +20,12 @@ from typing import Any
 
 from django.db import transaction
 from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from cohorts.models import Cohort
+from cohorts.models import Cohort, MentoringGroup
 
 from .invitations import queue_invitations
 from .models import Event
@@ -266,13 +267,19 @@ class Preview:
     overlaps: dict[int, list[Event]] = field(default_factory=dict)
 
 
-def preview(*, cohort: Cohort, rule: Rule) -> Preview:
+def preview(
+    *, cohort: Cohort, rule: Rule, mentoring_group: MentoringGroup | None = None
+) -> Preview:
+    """What creating ``rule``'s dates would do. Only an event of the same audience (the
+    same mentoring group, or none) at the same start is a duplicate; two groups may meet
+    at once."""
     dates = dates_for(rule)
     result = Preview(dates)
     existing = _live_events(cohort, since=dates[0].starts_at, until=dates[-1].ends_at)
     for index, occurrence in enumerate(dates):
         for event in existing:
-            if event.starts_at == occurrence.starts_at:
+            same_audience = event.mentoring_group_id == (mentoring_group and mentoring_group.pk)
+            if event.starts_at == occurrence.starts_at and same_audience:
                 result.duplicates[index] = event
             elif event.starts_at < occurrence.ends_at and event.ends_at > occurrence.starts_at:
                 result.overlaps.setdefault(index, []).append(event)
@@ -287,12 +294,17 @@ def create_events(
     by: Any,
     title_pattern: str,
     kind: str = Event.Kind.MONTHLY,
+    mentoring_group: MentoringGroup | None = None,
 ) -> Created:
     """Create the rule's events for ``cohort``. An occurrence at the very start of an
     existing event of the cohort is refused (so running the same rule twice creates nothing
-    new); overlaps with existing events are created and reported as warnings."""
+    new); overlaps with existing events are created and reported as warnings. With
+    ``mentoring_group``, the events are that group's mentoring sessions."""
+    group = _group_of(cohort, mentoring_group)
+    if group is not None:
+        kind = Event.Kind.MENTORING
     Cohort.objects.select_for_update().filter(pk=cohort.pk).first()  # one creator at a time
-    plan = preview(cohort=cohort, rule=rule)
+    plan = preview(cohort=cohort, rule=rule, mentoring_group=group)
     created = Created()
     titles = [
         title_for(title_pattern, number=index + 1, occurrence=occurrence)
@@ -305,6 +317,7 @@ def create_events(
         event = Event.objects.create(
             cohort=cohort,
             kind=kind,
+            mentoring_group=group,
             title=titles[index],
             starts_at=occurrence.starts_at.astimezone(UTC),
             ends_at=occurrence.ends_at.astimezone(UTC),
@@ -316,6 +329,14 @@ def create_events(
     return created
 
 
+def _group_of(cohort: Cohort, group: MentoringGroup | None) -> MentoringGroup | None:
+    if group is not None and group.cohort_id != cohort.pk:
+        raise RuleProblem(
+            _("Choose one of this cohort's mentoring groups."), field="mentoring_group"
+        )
+    return group
+
+
 def _check_times(starts_at: datetime, ends_at: datetime) -> None:
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
         raise ValueError("starts_at and ends_at must be aware")
@@ -323,9 +344,11 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
         raise RuleProblem(_("The end must come after the start."), field="ends_at")
 
 
-def _refuse_duplicate(*, cohort: Cohort, starts_at: datetime, exclude_pk: int | None) -> None:
+def _refuse_duplicate(
+    *, cohort: Cohort, starts_at: datetime, exclude_pk: int | None, group_id: int | None = None
+) -> None:
     twin = (
-        Event.objects.filter(cohort=cohort, starts_at=starts_at)
+        Event.objects.filter(cohort=cohort, starts_at=starts_at, mentoring_group_id=group_id)
         .exclude(status=Event.Status.CANCELLED)
         .exclude(pk=exclude_pk)
         .first()
@@ -337,33 +360,78 @@ def _refuse_duplicate(*, cohort: Cohort, starts_at: datetime, exclude_pk: int | 
         )
 
 
+def is_past(event: Event) -> bool:
+    """Whether the event has begun: changing it warns, and mails nobody unless asked."""
+    return event.starts_at <= timezone.now()
+
+
 @transaction.atomic
-def move_event(*, event: Event, starts_at: datetime, ends_at: datetime, by: Any) -> Event:
-    """Move one event: status "moved", its revision (SEQUENCE) raised by one."""
+def move_event(
+    *,
+    event: Event,
+    starts_at: datetime,
+    ends_at: datetime,
+    by: Any,
+    note: str = "",
+    notify: bool = True,
+) -> Event:
+    """Move one event: status "moved", its revision (SEQUENCE) raised by one. With
+    ``notify``, everyone concerned is mailed the old and new times and ``note``."""
     _check_times(starts_at, ends_at)
     locked = Event.objects.select_for_update().get(pk=event.pk)
     if locked.is_cancelled:
         raise RuleProblem(_("A cancelled event cannot be moved; add a new one instead."))
-    _refuse_duplicate(cohort=locked.cohort, starts_at=starts_at, exclude_pk=locked.pk)
+    _refuse_duplicate(
+        cohort=locked.cohort,
+        starts_at=starts_at,
+        exclude_pk=locked.pk,
+        group_id=locked.mentoring_group_id,
+    )
+    before = (locked.starts_at, locked.ends_at)
     locked.starts_at, locked.ends_at = starts_at, ends_at
     locked.status = Event.Status.MOVED
     locked.sequence += 1
     locked.save(update_fields=["starts_at", "ends_at", "status", "sequence", "updated_at"])
-    queue_invitations(events=[locked], change="moved")
+    if notify:
+        queue_invitations(events=[locked], change="moved", note=note, previous={locked.pk: before})
     event.refresh_from_db()
     return locked
 
 
 @transaction.atomic
-def cancel_event(*, event: Event, by: Any) -> Event:
-    """Cancel one event: kept, with status "cancelled" and its revision raised by one.
-    Cancelling a cancelled event changes nothing."""
+def cancel_event(*, event: Event, by: Any, note: str = "", notify: bool = True) -> Event:
+    """Cancel one event: kept, with status "cancelled" and its revision raised by one; with
+    ``notify``, everyone concerned gets a CANCEL and ``note``. Cancelling a cancelled event
+    changes nothing."""
     locked = Event.objects.select_for_update().get(pk=event.pk)
     if not locked.is_cancelled:
         locked.status = Event.Status.CANCELLED
         locked.sequence += 1
         locked.save(update_fields=["status", "sequence", "updated_at"])
-        queue_invitations(events=[locked], change="cancelled")
+        if notify:
+            queue_invitations(events=[locked], change="cancelled", note=note)
+    event.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def restore_event(*, event: Event, by: Any, note: str = "", notify: bool = True) -> Event:
+    """Undo a cancellation: the event is scheduled again with its revision raised by one,
+    so calendars take a new REQUEST over the CANCEL. Refused when another event of the
+    cohort now starts at its time; restoring a live event changes nothing."""
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if locked.is_cancelled:
+        _refuse_duplicate(
+            cohort=locked.cohort,
+            starts_at=locked.starts_at,
+            exclude_pk=locked.pk,
+            group_id=locked.mentoring_group_id,
+        )
+        locked.status = Event.Status.SCHEDULED
+        locked.sequence += 1
+        locked.save(update_fields=["status", "sequence", "updated_at"])
+        if notify:
+            queue_invitations(events=[locked], change="restored", note=note)
     event.refresh_from_db()
     return locked
 
@@ -377,14 +445,29 @@ def add_event(
     ends_at: datetime,
     by: Any,
     kind: str = Event.Kind.MONTHLY,
+    time_zone: str = "",
+    mentoring_group: MentoringGroup | None = None,
 ) -> Event:
-    """Add a single event; refused when another event of the cohort starts at that time."""
+    """Add a single event; refused when another event of the cohort starts at that time.
+    ``time_zone`` is the event's own (blank: the cohort's); with ``mentoring_group`` it is
+    that group's session, for the group and its mentor only."""
     _check_times(starts_at, ends_at)
     if not title.strip():
         raise RuleProblem(_("Give the event a title."), field="title")
-    _refuse_duplicate(cohort=cohort, starts_at=starts_at, exclude_pk=None)
+    _refuse_duplicate(
+        cohort=cohort,
+        starts_at=starts_at,
+        exclude_pk=None,
+        group_id=mentoring_group.pk if mentoring_group is not None else None,
+    )
     event = Event.objects.create(
-        cohort=cohort, kind=kind, title=title.strip(), starts_at=starts_at, ends_at=ends_at
+        cohort=cohort,
+        kind=Event.Kind.MENTORING if mentoring_group is not None else kind,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        time_zone=time_zone,
+        mentoring_group=_group_of(cohort, mentoring_group),
     )
     queue_invitations(events=[event], change="created")
     return event

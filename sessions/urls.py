@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("cohorts/<slug:cohort_slug>/calendar/<int:pk>/move/", views.move, name="move"),
     path("cohorts/<slug:cohort_slug>/calendar/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("cohorts/<slug:cohort_slug>/calendar/<int:pk>/restore/", views.restore, name="restore"),
     path(
         "cohorts/<slug:cohort_slug>/calendar/<int:pk>/details/",
         details_views.event_details,
@@ -28,6 +29,11 @@ urlpatterns = [
         name="preparation_file",
     ),
     path("cohorts/<slug:cohort_slug>/attendance/", attendance_views.grid, name="attendance"),
+    path(
+        "cohorts/<slug:cohort_slug>/attendance/<int:pk>/",
+        attendance_views.session,
+        name="attendance_session",
+    ),
     path(
         "cohorts/<slug:cohort_slug>/attendance/mine/",
         attendance_views.mine,

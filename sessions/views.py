@@ -6,12 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from cohorts.permissions import Perm, cohort_perm_required
 
 from . import reminders, schedule
-from .forms import AddEventForm, EventTimesForm, ReminderOffsetsForm, RuleForm
+from .forms import AddEventForm, ChangeNoticeForm, EventTimesForm, ReminderOffsetsForm, RuleForm
+from .invitations import people_concerned
 from .models import Event
 
 
@@ -29,7 +30,11 @@ def _overlap_warnings(request: HttpRequest, event: Event) -> None:
 def overview(request: HttpRequest) -> HttpResponse:
     """Every event of the cohort's year, cancelled ones too, with links to change each."""
     cohort = request.cohort
-    events = list(Event.objects.filter(cohort=cohort).order_by("starts_at", "pk"))
+    events = list(
+        Event.objects.filter(cohort=cohort)
+        .select_related("cohort", "mentoring_group")
+        .order_by("starts_at", "pk")
+    )
     return render(request, "calendar/overview.html", {"cohort": cohort, "events": events})
 
 
@@ -49,6 +54,7 @@ def generate(request: HttpRequest) -> HttpResponse:
                     by=request.user,
                     title_pattern=form.cleaned_data["title_pattern"],
                     kind=form.cleaned_data["kind"],
+                    mentoring_group=form.cleaned_data.get("mentoring_group"),
                 )
             except schedule.RuleProblem as problem:
                 form.add_error(problem.field, problem.message)
@@ -76,7 +82,11 @@ def generate(request: HttpRequest) -> HttpResponse:
                     )
                 return redirect("calendar:overview", cohort_slug=cohort.slug)
         else:
-            plan = schedule.preview(cohort=cohort, rule=form.rule)
+            plan = schedule.preview(
+                cohort=cohort,
+                rule=form.rule,
+                mentoring_group=form.cleaned_data.get("mentoring_group"),
+            )
     if request.method == "POST" and form.errors:
         messages.error(request, _("Nothing is created yet: correct the marked fields."))
     rows = []
@@ -110,6 +120,8 @@ def add(request: HttpRequest) -> HttpResponse:
                 starts_at=form.cleaned_data["starts_at"],
                 ends_at=form.cleaned_data["ends_at"],
                 by=request.user,
+                time_zone=form.cleaned_data["time_zone"],
+                mentoring_group=form.cleaned_data["mentoring_group"],
             )
         except schedule.RuleProblem as problem:
             form.add_error(problem.field, problem.message)
@@ -120,43 +132,111 @@ def add(request: HttpRequest) -> HttpResponse:
     return render(request, "calendar/add.html", {"cohort": cohort, "form": form})
 
 
+def _posted(request: HttpRequest):
+    """The form's data on POST, even an empty one (every field has a default)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _told(event: Event) -> list:
+    """Who a change of ``event`` mails, by name."""
+    return list(people_concerned([event]))
+
+
 @cohort_perm_required(Perm.MANAGE_COHORT)
 @require_http_methods(["GET", "POST"])
 def move(request: HttpRequest, pk: int) -> HttpResponse:
+    """The new times; then a page that shows the change and who is told, to confirm."""
     cohort = request.cohort
     event = get_object_or_404(Event, pk=pk, cohort=cohort)
+    data = _posted(request)
     form = EventTimesForm(
-        request.POST or None,
+        data,
         cohort=cohort,
+        event=event,
         initial={"starts_at": event.starts_at, "ends_at": event.ends_at},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = schedule.move_event(
-                event=event,
-                starts_at=form.cleaned_data["starts_at"],
-                ends_at=form.cleaned_data["ends_at"],
-                by=request.user,
-            )
-        except schedule.RuleProblem as problem:
-            form.add_error(problem.field, problem.message)
+    past = schedule.is_past(event)
+    notice = ChangeNoticeForm(data, past=past)
+    context = {"cohort": cohort, "event": event, "form": form, "notice": notice, "past": past}
+    if request.method == "POST" and "edit" not in request.POST and form.is_valid():
+        if "confirm" in request.POST and notice.is_valid():
+            try:
+                event = schedule.move_event(
+                    event=event,
+                    starts_at=form.cleaned_data["starts_at"],
+                    ends_at=form.cleaned_data["ends_at"],
+                    by=request.user,
+                    note=notice.cleaned_data["note"],
+                    notify=notice.cleaned_data["notify"],
+                )
+            except schedule.RuleProblem as problem:
+                form.add_error(problem.field, problem.message)
+            else:
+                messages.success(request, _("“%(title)s” is moved.") % {"title": event.title})
+                _overlap_warnings(request, event)
+                return redirect("calendar:overview", cohort_slug=cohort.slug)
         else:
-            messages.success(request, _("“%(title)s” is moved.") % {"title": event.title})
-            _overlap_warnings(request, event)
-            return redirect("calendar:overview", cohort_slug=cohort.slug)
-    return render(request, "calendar/move.html", {"cohort": cohort, "event": event, "form": form})
+            context["told"] = _told(event)
+            return render(request, "calendar/move_confirm.html", context)
+    return render(request, "calendar/move.html", context)
 
 
 @cohort_perm_required(Perm.MANAGE_COHORT)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """A page that shows who is told, with an optional message; posting it cancels."""
     cohort = request.cohort
     event = get_object_or_404(Event, pk=pk, cohort=cohort)
-    schedule.cancel_event(event=event, by=request.user)
-    messages.success(
-        request, _("“%(title)s” is cancelled; it stays on the calendar.") % {"title": event.title}
-    )
-    return redirect("calendar:overview", cohort_slug=cohort.slug)
+    past = schedule.is_past(event)
+    notice = ChangeNoticeForm(_posted(request), past=past)
+    if request.method == "POST" and notice.is_valid():
+        was_cancelled = event.is_cancelled
+        schedule.cancel_event(
+            event=event,
+            by=request.user,
+            note=notice.cleaned_data["note"],
+            notify=notice.cleaned_data["notify"],
+        )
+        if not was_cancelled:
+            messages.success(
+                request,
+                _("“%(title)s” is cancelled; it stays on the calendar.") % {"title": event.title},
+            )
+        return redirect("calendar:overview", cohort_slug=cohort.slug)
+    if event.is_cancelled and request.method == "GET":
+        return redirect("calendar:overview", cohort_slug=cohort.slug)
+    context = {"cohort": cohort, "event": event, "notice": notice, "past": past}
+    return render(request, "calendar/cancel.html", {**context, "told": _told(event)})
+
+
+@cohort_perm_required(Perm.MANAGE_COHORT)
+@require_http_methods(["GET", "POST"])
+def restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo a cancellation: confirm, and everyone concerned gets the event back."""
+    cohort = request.cohort
+    event = get_object_or_404(Event, pk=pk, cohort=cohort)
+    if not event.is_cancelled:
+        return redirect("calendar:overview", cohort_slug=cohort.slug)
+    past = schedule.is_past(event)
+    notice = ChangeNoticeForm(_posted(request), past=past)
+    if request.method == "POST" and notice.is_valid():
+        try:
+            schedule.restore_event(
+                event=event,
+                by=request.user,
+                note=notice.cleaned_data["note"],
+                notify=notice.cleaned_data["notify"],
+            )
+        except schedule.RuleProblem as problem:
+            messages.error(request, problem.message)
+        else:
+            messages.success(
+                request, _("“%(title)s” is back on the calendar.") % {"title": event.title}
+            )
+            _overlap_warnings(request, event)
+        return redirect("calendar:overview", cohort_slug=cohort.slug)
+    context = {"cohort": cohort, "event": event, "notice": notice, "past": past}
+    return render(request, "calendar/restore.html", {**context, "told": _told(event)})
 
 
 @cohort_perm_required(Perm.MANAGE_COHORT)

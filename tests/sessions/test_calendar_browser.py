@@ -98,8 +98,12 @@ def test_facilitator_generates_and_moves_participant_sees_it_in_their_zone_and_f
     row_of(page, MOVED).get_by_role("link", name=f"Move {MOVED}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Move “{MOVED}”")
     assert_accessible(page)
+    # Only the start changes: the session keeps its two hours.
     page.get_by_label(re.compile(r"^Starts\b")).fill("2031-05-14T10:00")
-    page.get_by_label(re.compile(r"^Ends\b")).fill("2031-05-14T12:00")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=2, name=re.compile("Who is told"))).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Message to the people told (optional)").fill("One hour later, same link.")
     page.get_by_role("button", name="Move the event").click()
     expect(page.get_by_role("status")).to_contain_text(f"“{MOVED}” is moved.")
     expect(row_of(page, MOVED)).to_contain_text("Moved")
@@ -111,6 +115,7 @@ def test_facilitator_generates_and_moves_participant_sees_it_in_their_zone_and_f
     assert moved.status == Event.Status.MOVED
     assert moved.sequence == 1
     assert moved.starts_at == dt.datetime(2031, 5, 14, 10, 0, tzinfo=NEW_YORK)
+    assert moved.ends_at == dt.datetime(2031, 5, 14, 12, 0, tzinfo=NEW_YORK)
 
     # --- The participant sees it in their zone, with the cohort's beside it. -----------------
     desk.goto(f"{live_server.url}/cohorts/{cohort.slug}/")

@@ -18,14 +18,25 @@ STICKING_OUT = """() => [...document.querySelectorAll('body *')]
        + ' «' + (e.textContent || '').trim().slice(0, 30) + '»')"""
 
 
-@pytest.mark.parametrize("page_name", ["", "presenters/", "reminders/"])
+@pytest.mark.parametrize(
+    "page_name",
+    [
+        "calendar/",
+        "calendar/presenters/",
+        "calendar/reminders/",
+        "calendar/{pk}/cancel/",
+        "calendar/{pk}/move/",
+        "attendance/",
+        "attendance/{pk}/",
+    ],
+)
 def test_calendar_pages_fit_a_phone(live_server, browser, make_member, page_name):
     cohort = CohortFactory()
     facilitator = make_member(cohort, Role.FACILITATOR)
     for _ in range(5):
         make_member(cohort, Role.PARTICIPANT)
     for _ in range(3):
-        EventFactory(cohort=cohort, title="Monthly session with a rather long title")
+        event = EventFactory(cohort=cohort, title="Monthly session with a rather long title")
     client = Client()
     client.force_login(facilitator)
     cookie = client.cookies["sessionid"]
@@ -33,7 +44,8 @@ def test_calendar_pages_fit_a_phone(live_server, browser, make_member, page_name
     try:
         context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
         page = context.new_page()
-        page.goto(f"{live_server.url}/cohorts/{cohort.slug}/calendar/{page_name}")
+        path = page_name.format(pk=event.pk)
+        page.goto(f"{live_server.url}/cohorts/{cohort.slug}/{path}")
         assert page.locator("h1").count() == 1
         wide = page.evaluate(STICKING_OUT) if page.evaluate(TOO_WIDE) else []
         assert wide == []

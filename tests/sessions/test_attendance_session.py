@@ -1,0 +1,127 @@
+"""Attendance in a minute: one session at a time, "everyone present", then the exceptions;
+a page of one line a person, with a flat number of queries at 18 and 180 participants."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cohorts.models import Membership, Role
+from metlib.models import User
+from sessions.models import Attendance, Event
+from tests.factories import EventFactory, UserFactory
+
+from .test_attendance import APRIL_9, setup  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def sheet_url(event):
+    return reverse(
+        "calendar:attendance_session", kwargs={"cohort_slug": event.cohort.slug, "pk": event.pk}
+    )
+
+
+def statuses(event):
+    return dict(
+        Attendance.objects.filter(event=event).values_list("person__display_name", "status")
+    )
+
+
+def test_everyone_present_then_the_exceptions(client, setup):  # noqa: F811
+    s = setup
+    client.force_login(s["facilitator"])
+    url = sheet_url(s["monthly"])
+    page = client.get(url).content.decode()
+    assert page.count("<h1>") == 1
+    assert '<label for="mark-' in page
+    assert "2 not recorded yet" in page
+    Attendance.objects.create(
+        event=s["monthly"], person=s["ben"], status="excused", recorded_by=s["facilitator"]
+    )
+    done = client.post(url, {"everyone_present": "1"}, follow=True)
+    assert "1 mark saved." in done.content.decode()
+    assert statuses(s["monthly"]) == {"Ana Silva": "present", "Ben Okafor": "excused"}
+    client.post(url, {f"mark-{s['monthly'].pk}-{s['ana'].pk}": "absent"})
+    assert statuses(s["monthly"]) == {"Ana Silva": "absent", "Ben Okafor": "excused"}
+
+
+def test_a_group_session_lists_its_members_only_and_mentor_records_it(client, setup):  # noqa: F811
+    s = setup
+    client.force_login(s["mentor"])
+    page = client.get(sheet_url(s["mentoring"])).content.decode()
+    assert "Ana Silva" in page
+    assert "Ben Okafor" not in page
+    client.post(sheet_url(s["mentoring"]), {"everyone_present": "1"})
+    assert statuses(s["mentoring"]) == {"Ana Silva": "present"}
+    assert client.get(sheet_url(s["monthly"])).status_code == 403
+    assert client.post(sheet_url(s["monthly"]), {"everyone_present": "1"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"mark-1-1": "late"},
+        {"mark-999999-1": "present"},
+        {"mark-x-y": "present", "everyone": ["a", "b"]},
+        {"mark-%(event)s-999999": "present"},
+    ],
+)
+def test_bad_posts_change_nothing_and_never_fail(client, setup, data):  # noqa: F811
+    s = setup
+    client.force_login(s["facilitator"])
+    data = {key % {"event": s["monthly"].pk} if "%" in key else key: v for key, v in data.items()}
+    response = client.post(sheet_url(s["monthly"]), data, follow=True)
+    assert response.status_code == 200
+    assert not Attendance.objects.exists()
+
+
+def test_a_cancelled_session_records_nothing(client, setup):  # noqa: F811
+    s = setup
+    Event.objects.filter(pk=s["monthly"].pk).update(status=Event.Status.CANCELLED)
+    client.force_login(s["facilitator"])
+    response = client.post(sheet_url(s["monthly"]), {"everyone_present": "1"}, follow=True)
+    assert "Nothing was saved" in response.content.decode()
+    assert not Attendance.objects.exists()
+
+
+def _participants(cohort, count):
+    users = UserFactory.create_batch(count)
+    Membership.objects.bulk_create(
+        [Membership(user=u, cohort=cohort, role=Role.PARTICIPANT) for u in users]
+    )
+
+
+def _year(cohort):
+    for month in range(11):
+        starts = APRIL_9 + dt.timedelta(days=28 * month)
+        EventFactory(cohort=cohort, starts_at=starts, ends_at=starts + dt.timedelta(hours=2))
+
+
+@pytest.mark.parametrize("page", ["overview", "session"])
+def test_queries_flat_at_18_and_180_participants(
+    client, cohort, facilitator, django_assert_num_queries, page
+):
+    _year(cohort)
+    event = Event.objects.first()
+
+    def url():
+        if page == "overview":
+            return reverse("calendar:attendance", kwargs={"cohort_slug": cohort.slug})
+        return sheet_url(event)
+
+    client.force_login(User.objects.get(pk=facilitator.pk))
+    _participants(cohort, 18)
+    client.get(url())  # warm the session and the cohort's caches
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(url())
+    assert response.status_code == 200
+    _participants(cohort, 162)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url())
+    if page == "session":
+        assert response.content.decode().count('<select name="mark-') == 180
+    else:
+        assert response.content.decode().count("not recorded: 180") == 11
