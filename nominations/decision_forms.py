@@ -59,3 +59,6 @@ class ApplyForm(forms.Form):
 class PromoteForm(forms.Form):
     stipend_awarded = forms.BooleanField(label=_("Award a travel stipend"), required=False)
     note = forms.CharField(label=_("Note"), max_length=NOTE_LENGTH, required=False)
+    over_budget_reason = forms.CharField(
+        label=_("Reason for going over the stipend budget"), max_length=300, required=False
+    )

@@ -196,6 +196,12 @@ def _explain_out(outcome: _Outcome, index: int, *, ins: _Ins) -> str:
     """Why a candidate is out: the first rule, in this order, that keeps them out."""
     problem = outcome.problem
     candidate = problem.candidates[index]
+    if candidate.barred_by_stipend_rule:
+        return _unreviewed(
+            candidate,
+            f"out: needs a travel stipend, and {problem.constraints.stipend_rule} "
+            "does not give this nominee one",
+        )
     if not problem.available(index):
         return _unreviewed(candidate, "out: pinned out")
     reason = (

@@ -12,6 +12,7 @@ from .common import (
     NOTE_LENGTH,
     SelectionRefused,
     locked_selection,
+    refuse_stipend_against_rule,
     refuse_when_published,
     require_manager,
 )
@@ -71,8 +72,9 @@ def decide(
 ) -> Decision:
     """Record the facilitator's draft decision on a nomination under review.
 
-    Nobody is told until :func:`publish_selection`. A stipend goes only with an acceptance
-    (awarding more stipends than the cohort has is allowed: the diversity page warns).
+    Nobody is told until :func:`publish_selection`. A stipend goes only with an acceptance,
+    and only to a nominee the cohort's stipend rule allows one (awarding more stipends than
+    the cohort has is allowed in a draft: the decisions page warns, promotion asks why).
     Refused once the results are published; promotion from the waitlist is the one change
     still possible then (:func:`promote_from_waitlist`).
     """
@@ -84,6 +86,8 @@ def decide(
         locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
         if locked.status != Status.UNDER_REVIEW:
             raise SelectionRefused(_("Only a nomination under review can be decided."))
+        if stipend_awarded:
+            refuse_stipend_against_rule(nomination=locked)
         return write_decision(
             nomination=locked,
             by=by,
