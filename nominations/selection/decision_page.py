@@ -136,4 +136,13 @@ def publication_problems(*, selection: Selection, counts: Tally) -> list[str]:
         )
     if not counts.unpublished and not counts.undecided:
         problems.append(_("There is no decision to publish."))
+    budget = selection.cohort.stipends_available
+    if counts.stipends > budget:
+        problems.append(
+            _(
+                "%(count)s travel stipends are awarded but the budget has %(budget)s: award fewer "
+                "before the results are sent."
+            )
+            % {"count": counts.stipends, "budget": budget}
+        )
     return problems

@@ -948,3 +948,20 @@ def test_promotion_with_a_stipend_the_rule_does_not_give_is_refused(
     assert not mail.outbox
     eli.refresh_from_db()
     assert eli.status == Status.WAITLISTED
+
+
+def test_publish_is_refused_while_stipends_exceed_the_budget_and_sends_nothing(
+    client, cohort, trio, facilitator, django_capture_on_commit_callbacks
+):
+    decide_all(trio, facilitator)  # Ana (Brazil): 1 of 1
+    selection.decide(
+        nomination=trio["cem"], by=facilitator, outcome=Outcome.ACCEPTED, stipend_awarded=True
+    )  # Türkiye: 2 of 1
+    client.force_login(facilitator)
+
+    page = client.get(url("publish", cohort)).content.decode()
+    assert "2 travel stipends are awarded but the budget has 1" in page
+    with pytest.raises(selection.SelectionRefused, match="budget has 1"):
+        publish(cohort, facilitator, django_capture_on_commit_callbacks)
+    assert not Email.objects.exists()
+    assert selection.selection_settings(cohort).published_at is None
