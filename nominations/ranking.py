@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -167,11 +168,17 @@ def _with_ranks(ranked: list[RankedNomination]) -> list[RankedNomination]:
     return result
 
 
-def rank_nominations(*, cohort: Cohort) -> list[RankedNomination]:
+def rank_nominations(*, cohort: Cohort, recused: Any = None) -> list[RankedNomination]:
     """Every nomination of :func:`ranked_pool` with its aggregated scores, best mean first
     (ties by nomination id; unscored ones last). Two queries: the nominations (with their
-    library and any decision) and every review of the cohort with its scores."""
+    library and any decision) and every review of the cohort with its scores.
+
+    With ``recused`` (an advisor), the nominations they declared a conflict on are left out
+    and the others ranked without them, so not even a gap in the ranks tells their place."""
     nominations = ranked_pool(cohort=cohort).select_related("library", "decision")
+    if recused is not None:
+        conflicts = Review.objects.filter(advisor=recused, status=ReviewStatus.CONFLICT)
+        nominations = nominations.exclude(pk__in=conflicts.values("nomination_id"))
     tallies = _tallies(cohort=cohort)
     return _with_ranks(
         [_ranked(nomination, tallies.get(nomination.pk, _Tally())) for nomination in nominations]
@@ -273,6 +280,18 @@ def owed_reviews(*, cohort: Cohort) -> list[AdvisorReviews]:
 
 
 # --- Who may see the ranking ------------------------------------------------------------------
+
+
+def ranking_for(*, cohort: Cohort, user: Any) -> list[RankedNomination]:
+    """The ranking as ``user`` may see it: whole for whoever decides the selection; for an
+    advisor, without the nominations they recused themselves from, and their conflicts made
+    final (they have now seen the others' scores). Call after :func:`ranking_refusal`."""
+    if Perm.DECIDE_SELECTION in cohort_perms(user=user, cohort=cohort):
+        return rank_nominations(cohort=cohort)
+    Review.objects.filter(
+        advisor=user, nomination__cohort=cohort, others_seen_at__isnull=True
+    ).update(others_seen_at=timezone.now())
+    return rank_nominations(cohort=cohort, recused=user)
 
 
 def ranking_refusal(*, cohort: Cohort, user: Any) -> str | None:

@@ -67,7 +67,7 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
         )
     sort = ranking.valid_sort(request.GET.get("sort"))
     criteria = ranking.cohort_criteria(cohort=cohort)
-    ranked = ranking.sort_ranking(ranking.rank_nominations(cohort=cohort), sort=sort)
+    ranked = ranking.sort_ranking(ranking.ranking_for(cohort=cohort, user=request.user), sort=sort)
     return render(
         request,
         "nominations/ranking.html",

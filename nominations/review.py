@@ -464,6 +464,13 @@ def withdraw_conflict(*, review: Review, by: Any) -> Review:
         problems = _editing_problems(review=locked, by=by)
         if not problems and locked.status != Status.CONFLICT:
             problems.append(_("No conflict of interest is declared on this nomination."))
+        if not problems and locked.others_seen_at is not None:
+            problems.append(
+                _(
+                    "You have seen the other advisors' scores in the ranking: this conflict of "
+                    "interest is final and cannot be withdrawn."
+                )
+            )
         if problems:
             raise ReviewRefused(problems)
         locked.status = Status.ASSIGNED
