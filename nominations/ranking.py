@@ -15,7 +15,7 @@ How a nomination's score is made, and why:
 
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
@@ -323,3 +323,68 @@ def ranking_refusal(*, cohort: Cohort, user: Any) -> str | None:
             owed,
         ) % {"count": owed}
     return None
+
+
+# --- The reviews export -----------------------------------------------------------------------
+
+
+def reviews_csv_rows(*, cohort: Cohort) -> Iterator[list[object]]:
+    """The header, then one row per review of a ranked nomination, best rank first: the
+    nomination, its rank and mean, the advisor, their score on each criterion ("n/a": not
+    applicable), their review's mean, recommendation, comment and conflict note. For the
+    facilitators only (advisors' names are in it). Four queries, however many reviews."""
+    criteria = cohort_criteria(cohort=cohort)
+    yield [
+        "nomination_id",
+        "candidate",
+        "library",
+        "country",
+        "rank",
+        "nomination_mean",
+        "advisor",
+        "review_status",
+        *(criterion.name for criterion in criteria),
+        "review_mean",
+        "recommendation",
+        "comment",
+        "conflict_note",
+        "submitted_at",
+    ]
+    ranked = rank_nominations(cohort=cohort)
+    reviews = defaultdict(list)
+    for review in (
+        Review.objects.filter(nomination__in=[entry.nomination for entry in ranked])
+        .select_related("advisor")
+        .prefetch_related("scores")
+        .order_by("advisor__display_name", "advisor_id")
+    ):
+        reviews[review.nomination_id].append(review)
+    for entry in ranked:
+        for review in reviews[entry.nomination.pk]:
+            given = {score.criterion_id: score.value for score in review.scores.all()}
+            values = [v for v in given.values() if v is not None]
+            yield [
+                entry.nomination.pk,
+                entry.nomination.candidate_name,
+                entry.nomination.library.name if entry.nomination.library else "",
+                entry.country_name,
+                entry.rank if entry.rank is not None else "",
+                "" if entry.mean is None else round(entry.mean, 4),
+                str(review.advisor),
+                review.status,
+                *(_score_cell(given, criterion) for criterion in criteria),
+                round(statistics.fmean(values), 4)
+                if values and review.status == ReviewStatus.SUBMITTED
+                else "",
+                review.recommendation,
+                review.comment,
+                review.conflict_note,
+                review.submitted_at or "",
+            ]
+
+
+def _score_cell(given: dict[int, int | None], criterion: Criterion) -> object:
+    if criterion.pk not in given:
+        return ""
+    value = given[criterion.pk]
+    return "n/a" if value is None else value

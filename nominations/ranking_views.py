@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from cohorts.permissions import Perm, cohort_perm_required, cohort_perms
+from metlib.spreadsheets import csv_download
 
 from . import ranking
 from .diversity import diversity_of
@@ -102,3 +103,10 @@ def diversity_page(request: HttpRequest) -> HttpResponse:
             "south_selected": _percent(diversity.global_south_share_selected),
         },
     )
+
+
+@cohort_perm_required(Perm.DECIDE_SELECTION)
+def reviews_csv(request: HttpRequest) -> HttpResponse:
+    """Every review of the ranked nominations, scores, means, rank and comments, as CSV."""
+    cohort = request.cohort
+    return csv_download(rows=ranking.reviews_csv_rows(cohort=cohort), name=f"{cohort.slug}-reviews")

@@ -568,3 +568,35 @@ def visible_reviews(*, nomination: Nomination, viewer: Any) -> list[Review]:
     if not own_submitted or Selection.objects.filter(cohort=cohort, scores_hidden=True).exists():
         return []
     return list(reviews.filter(status=Status.SUBMITTED).exclude(advisor=viewer))
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One advisor's review in the facilitator's side-by-side table."""
+
+    review: Review
+    # Per criterion, in the criteria's order: (answered, score); a score of None answered
+    # is "not applicable".
+    scores: list[tuple[bool, int | None]]
+
+
+def reviews_side_by_side(
+    *, nomination: Nomination, viewer: Any
+) -> tuple[list[Criterion], list[ReviewRow]] | None:
+    """Every review of ``nomination`` with each advisor's scores per criterion, comment and
+    conflict note, for whoever decides the selection; None for anyone else (an advisor sees
+    the others' reviews on their own review page, without names). Two queries."""
+    cohort = nomination.cohort
+    if not has_cohort_perm(user=viewer, cohort=cohort, perm=Perm.DECIDE_SELECTION):
+        return None
+    criteria = list(Criterion.objects.filter(cohort=cohort).order_by("position", "pk"))
+    rows = []
+    for review in visible_reviews(nomination=nomination, viewer=viewer):
+        given = {score.criterion_id: score.value for score in review.scores.all()}
+        rows.append(
+            ReviewRow(
+                review=review,
+                scores=[(c.pk in given, given.get(c.pk)) for c in criteria],
+            )
+        )
+    return criteria, rows
