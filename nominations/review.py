@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 from cohorts.models import Cohort, Membership, Role
 from cohorts.permissions import Perm, cohort_perms, has_cohort_perm
 
-from .assignment import assign_all, assign_balanced
+from .assignment import Pair, assign_all, assign_balanced
 from .models import Criterion, Nomination, Recommendation, Review, Score, Selection
 
 logger = logging.getLogger(__name__)
@@ -156,6 +156,7 @@ class ReviewOpening:
     drafts_left_out: int
     reviews_created: int
     reviews_moved: int  # untouched reviews handed to a less loaded advisor (balanced share)
+    kept_apart: int  # nominations kept from an advisor of their library or who nominated them
     deadline_was: datetime | None  # the call's deadline, when opening review moved it to now
 
 
@@ -267,21 +268,54 @@ def open_review(
             .values_list("pk", flat=True)
         )
         advisor_ids = [advisor.pk for advisor in advisors]
+        barred = automatic_conflicts(cohort=cohort, nomination_ids=nomination_ids)
         if assignment == Selection.Assignment.ALL:
-            created, moved = assign_all(nomination_ids=nomination_ids, advisor_ids=advisor_ids)
+            created, moved = assign_all(
+                nomination_ids=nomination_ids, advisor_ids=advisor_ids, barred=barred
+            )
         else:
             created, moved = assign_balanced(
                 nomination_ids=nomination_ids,
                 advisor_ids=advisor_ids,
                 per_nomination=reviewers_per_nomination,
+                barred=barred,
             )
     return ReviewOpening(
         locked=locked,
         drafts_left_out=drafts,
         reviews_created=created,
         reviews_moved=moved,
+        kept_apart=len(barred),
         deadline_was=deadline_was,
     )
+
+
+def automatic_conflicts(*, cohort: Cohort, nomination_ids: list[int]) -> frozenset[Pair]:
+    """(nomination, advisor) pairs never to be assigned: a nominee from the advisor's own
+    library, or one the advisor nominated. A review of such a pair nobody has started is
+    removed (it was assigned before this rule, or before the advisor's library was known)."""
+    libraries = dict(
+        Membership.objects.filter(
+            cohort=cohort, role=Role.ADVISOR, library__isnull=False
+        ).values_list("user_id", "library_id")
+    )
+    advisors = set(
+        Membership.objects.filter(cohort=cohort, role=Role.ADVISOR).values_list(
+            "user_id", flat=True
+        )
+    )
+    barred = set()
+    for pk, library_id, nominator_id in Nomination.objects.filter(
+        pk__in=nomination_ids
+    ).values_list("pk", "library_id", "nominator_id"):
+        barred |= {(pk, a) for a, lib in libraries.items() if lib == library_id}
+        if nominator_id in advisors:
+            barred.add((pk, nominator_id))
+    for nomination_id, advisor_id in barred:
+        Review.objects.filter(
+            nomination_id=nomination_id, advisor_id=advisor_id, status=Status.ASSIGNED
+        ).delete()
+    return frozenset(barred)
 
 
 def _close_call(*, cohort: Cohort, by: Any, now: datetime) -> datetime | None:
