@@ -37,6 +37,7 @@ class PinForm(forms.Form):
         choices=[("in", _("Pin in")), ("out", _("Pin out")), ("", _("Unpin"))],
         required=False,
     )
+    reason = forms.CharField(label=_("why"), max_length=200, required=False)
 
 
 class ApplyForm(forms.Form):

@@ -148,7 +148,10 @@ def assistant_pin(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_assistant(request)
     try:
         selection.pin(
-            nomination=nomination, by=request.user, direction=form.cleaned_data["direction"] or None
+            nomination=nomination,
+            by=request.user,
+            direction=form.cleaned_data["direction"] or None,
+            reason=form.cleaned_data["reason"],
         )
     except selection.SelectionRefused as refusal:
         _refused(request, refusal)

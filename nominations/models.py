@@ -523,6 +523,7 @@ class Pin(models.Model):
         Nomination, on_delete=models.CASCADE, related_name="pin", verbose_name=_("nomination")
     )
     direction = models.CharField(_("pin"), max_length=3, choices=Direction.choices)
+    reason = models.CharField(_("why"), max_length=200, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("pinned"), auto_now=True)
 

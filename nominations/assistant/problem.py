@@ -58,6 +58,7 @@ class Constraints:
     pinned_in: frozenset[int] = frozenset()
     pinned_out: frozenset[int] = frozenset()
     stipend_rule: str = "the call's stipend rule"  # who may receive one, in words
+    pinned_by: tuple[tuple[int, str], ...] = ()  # (candidate id, who pinned them), when known
 
 
 @dataclass(frozen=True)

@@ -117,8 +117,9 @@ def clear_decision(*, nomination: Nomination, by: Any) -> bool:
     return True
 
 
-def pin(*, nomination: Nomination, by: Any, direction: str | None) -> Pin | None:
-    """Pin a nomination under review in or out of the assistant's proposals; None unpins."""
+def pin(*, nomination: Nomination, by: Any, direction: str | None, reason: str = "") -> Pin | None:
+    """Pin a nomination under review in or out of the assistant's proposals, saying why;
+    None unpins. Who pinned and why go into the assistant's explanation."""
     require_manager(user=by, cohort=nomination.cohort)
     if direction is not None and direction not in Pin.Direction.values:
         raise SelectionRefused(_("Pin a nomination in or out."))
@@ -128,6 +129,7 @@ def pin(*, nomination: Nomination, by: Any, direction: str | None) -> Pin | None
         Pin.objects.filter(nomination=nomination).delete()
         return None
     pinned, _created = Pin.objects.update_or_create(
-        nomination=nomination, defaults={"direction": direction, "by": by}
+        nomination=nomination,
+        defaults={"direction": direction, "by": by, "reason": reason.strip()[:200]},
     )
     return pinned

@@ -86,6 +86,7 @@ def assistant_constraints(*, cohort: Cohort) -> assistant.Constraints:
     settings, and the pins of the nominations under review."""
     selection = selection_settings(cohort)
     pins = pins_of(cohort=cohort)
+    pinners = Pin.objects.filter(nomination_id__in=list(pins)).select_related("by")
     return assistant.Constraints(
         capacity_min=cohort.capacity_min,
         capacity_max=cohort.capacity_max,
@@ -96,6 +97,12 @@ def assistant_constraints(*, cohort: Cohort) -> assistant.Constraints:
         pinned_in=frozenset(pk for pk, way in pins.items() if way == Pin.Direction.IN),
         pinned_out=frozenset(pk for pk, way in pins.items() if way == Pin.Direction.OUT),
         stipend_rule=STIPEND_RULE_WORDS.get(cohort.stipend_rule, "the call's stipend rule"),
+        pinned_by=tuple(
+            sorted(
+                (pin.nomination_id, f"{pin.by}: {pin.reason}" if pin.reason else str(pin.by))
+                for pin in pinners
+            )
+        ),
     )
 
 

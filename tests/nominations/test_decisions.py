@@ -280,13 +280,24 @@ def test_pins_change_the_proposal_and_unpinning_restores_it(cohort, trio, facili
     selection.pin(nomination=trio["ana"], by=facilitator, direction=Pin.Direction.OUT)
     proposal = selection.run_assistant(cohort=cohort)
     assert set(proposal.selected) == {trio["bo"].pk, trio["cem"].pk}
-    assert proposal.explanations[trio["cem"].pk] == "in: pinned"
-    assert proposal.explanations[trio["ana"].pk] == "out: pinned out"
+    assert proposal.explanations[trio["cem"].pk] == f"in: pinned by {facilitator}"
+    assert proposal.explanations[trio["ana"].pk] == f"out: pinned out by {facilitator}"
 
     selection.pin(nomination=trio["cem"], by=facilitator, direction=None)
     selection.pin(nomination=trio["ana"], by=facilitator, direction=None)
     assert not Pin.objects.exists()
     assert selection.run_assistant(cohort=cohort).selected == (trio["ana"].pk, trio["bo"].pk)
+
+
+def test_a_pin_says_who_pinned_and_why_in_the_explanation(client, cohort, trio, facilitator):
+    client.force_login(facilitator)
+    page = client.post(
+        url("assistant_pin", cohort, pk=trio["cem"].pk),
+        {"direction": "in", "reason": "The only library from Türkiye"},
+    ).content.decode()
+    expected = f"in: pinned by {facilitator}: The only library from Türkiye"
+    assert selection.run_assistant(cohort=cohort).explanations[trio["cem"].pk] == expected
+    assert expected in page
 
 
 def test_same_input_same_answer(cohort, trio):
