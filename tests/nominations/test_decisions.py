@@ -337,6 +337,7 @@ def test_assistant_page_shows_the_rules_and_the_proposal_with_reasons(
     assert page.count("<h1>") == 1
     assert "At most per country" in page
     assert "Run the assistant" in page
+    assert "Who may receive one: Nominees whose library is in the Global South" in page
 
     page = client.post(url("assistant_run", cohort)).content.decode()
     assert "Selected" in page
@@ -976,3 +977,14 @@ def test_publish_is_refused_while_stipends_exceed_the_budget_and_sends_nothing(
         publish(cohort, facilitator, django_capture_on_commit_callbacks)
     assert not Email.objects.exists()
     assert selection.selection_settings(cohort).published_at is None
+
+
+def test_assistant_page_after_publication_says_no_count_of_nobody(
+    client, cohort, trio, facilitator, django_capture_on_commit_callbacks
+):
+    decide_all(trio, facilitator)
+    publish(cohort, facilitator, django_capture_on_commit_callbacks)
+    client.force_login(facilitator)
+    page = client.get(url("assistant", cohort)).content.decode()
+    assert "the participation of 0 nominees" not in page
+    assert "Who may receive one:" in page
