@@ -29,6 +29,7 @@ class DecisionRow:
     events: list[DecisionEvent]
     pin: str
     mails: list[Email] = field(default_factory=list)
+    may_get_stipend: bool = True  # under the cohort's stipend rule
 
     @property
     def can_be_promoted(self) -> bool:
@@ -78,6 +79,7 @@ def decision_rows(*, cohort: Cohort, published: bool = False) -> list[DecisionRo
                 decision=decision,
                 events=list(nomination.decision_events.all()),
                 pin=pinned.direction if pinned else "",
+                may_get_stipend=cohort.may_receive_stipend(nomination.library),
                 mails=[
                     mails[key]
                     for key in (_mail_keys(nomination, decision.outcome) if decision else [])

@@ -988,3 +988,11 @@ def test_assistant_page_after_publication_says_no_count_of_nobody(
     page = client.get(url("assistant", cohort)).content.decode()
     assert "the participation of 0 nominees" not in page
     assert "Who may receive one:" in page
+
+
+def test_decisions_page_marks_nominees_the_stipend_rule_gives_none(
+    client, cohort, trio, facilitator
+):
+    client.force_login(facilitator)
+    page = client.get(url("decisions", cohort)).content.decode()
+    assert page.count("the call's stipend rule gives no stipend") == 1  # Bo, from Sweden
