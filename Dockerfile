@@ -11,10 +11,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     WEB_CONCURRENCY=2
 
 # WeasyPrint's runtime: Pango, and HarfBuzz's subsetter (without it PDFs are ~8x slower).
-# DejaVu and Noto cover Latin with every European diacritic, Greek and Cyrillic names.
+# DejaVu and Noto cover Latin with every European diacritic, Greek, Cyrillic and Arabic;
+# Noto CJK covers Chinese (a cohort's certificates may print in it).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk \
+        gettext \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -29,6 +31,8 @@ COPY . .
 # Static files are collected into the image and served by whitenoise. The key only lets the
 # settings load for this one command; it is not stored in the image's environment.
 RUN SECRET_KEY=collectstatic-at-build-time-only python manage.py collectstatic --no-input
+# The translation catalogues (locale/) are compiled here; .mo files are not kept in git.
+RUN python scripts/translations.py compile
 
 # The code stays root's and read-only; the app may write only its media folder, which the
 # compose file mounts as a named volume (a new volume takes this folder's owner).

@@ -7,7 +7,8 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 DEMO_HOST ?= 127.0.0.1
 DEMO_PORT ?= 8000
 
-.PHONY: audit demo test install install-dev system-deps services lint format lock bench bench-deps clean
+.PHONY: audit demo test install install-dev system-deps services lint format lock bench bench-deps clean \
+  messages compilemessages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,7 @@ services:
 ## make demo: install, migrate, load the demo (three cohorts) and serve it on http://$(DEMO_HOST):$(DEMO_PORT)
 ## (defaults 127.0.0.1:8000; e.g. make demo DEMO_PORT=8001)
 demo: install
+	$(BIN)/python scripts/translations.py compile --optional
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 SITE_URL=$${SITE_URL:-http://$(DEMO_HOST):$(DEMO_PORT)} $(BIN)/python manage.py load_demo
 	@if [ -n "$$CELERY_BROKER_URL" ]; then \
@@ -43,12 +45,23 @@ demo: install
 	DEBUG=1 SITE_URL=$${SITE_URL:-http://$(DEMO_HOST):$(DEMO_PORT)} exec $(BIN)/python manage.py runserver $(DEMO_HOST):$(DEMO_PORT)
 
 ## make test: everything the suite needs, then the suite on PostgreSQL and Redis, then ruff
-test: install-dev system-deps services
+test: install-dev system-deps services compilemessages
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL= TEST_REDIS_URL=$(TEST_REDIS_URL) \
 	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n 2 --dist loadgroup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python scripts/audit.py
+
+## make messages: regenerate locale/<lang>/LC_MESSAGES/django.po from the code, always with the
+## same options (LOCALES="fr zh_Hans" starts new catalogues; a catalogue present offers its language)
+LOCALES ?=
+messages: install-dev
+	$(BIN)/python scripts/translations.py messages $(addprefix -l ,$(LOCALES))
+	$(BIN)/python scripts/translations.py check || true
+
+## make compilemessages: the .mo files Django reads (not kept in git; the image builds its own)
+compilemessages: install
+	$(BIN)/python scripts/translations.py compile
 
 ## make audit: known vulnerabilities in the locked runtime dependencies (pip-audit)
 audit: install-dev

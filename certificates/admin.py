@@ -4,6 +4,7 @@ from .models import (
     BatchItem,
     Certificate,
     CertificateSettings,
+    CredentialKey,
     EligibilityOverride,
     IssueBatch,
     PrintedName,
@@ -64,3 +65,15 @@ class CertificateAdmin(admin.ModelAdmin):
     exclude = ["code"]
     readonly_fields = ["issued_at", "batch", "replaces"]
     list_select_related = ["cohort"]
+
+
+@admin.register(CredentialKey)
+class CredentialKeyAdmin(admin.ModelAdmin):
+    """The keys credentials are signed with; the private half is never shown."""
+
+    list_display = ["kid", "created_at", "retired_at"]
+    readonly_fields = ["kid", "created_at"]
+    exclude = ["private_jwk"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # made on first use

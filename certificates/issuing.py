@@ -34,6 +34,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort
+from metlib.languages import language_of
 from metlib.outbox import queue_templated_email
 
 from .eligibility import EligibilityRow, eligibility_for_cohort, eligibility_of
@@ -199,7 +200,7 @@ def queue_ready_mail(*, certificate: Certificate) -> None:
             "page_url": settings.SITE_URL + mine,
             "download_url": settings.SITE_URL + download,
         },
-        language=getattr(person, "language", None),
+        language=language_of(person),
     )
 
 

@@ -16,6 +16,7 @@ from functools import cache
 from importlib.resources import files
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote
 
 from django.conf import settings
@@ -30,6 +31,8 @@ from weasyprint import CSS, HTML
 from weasyprint.css import ColorProfile
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from metlib.languages import is_offered
 
 from .models import Certificate, CertificateSettings, Signatory
 from .qr import qr_svg
@@ -270,11 +273,17 @@ def _storage_url(name: str) -> str:
     return STORAGE_SCHEME + quote(name) if name else ""
 
 
+def certificate_language(*, cohort: Any) -> str:
+    """The language a cohort's certificates print in, whoever issues them and wherever:
+    the cohort's main language while offered, else the site's."""
+    return cohort.main_language if is_offered(cohort.main_language) else settings.LANGUAGE_CODE
+
+
 def certificate_html(*, certificate: Certificate, compact: bool = False) -> str:
-    """The certificate as HTML, ready for :func:`render_html_pdf`: in the site's language
-    whoever or whatever renders it, so every text and date on it is in one language and
-    dates in one format (the language's, as on the verification page)."""
-    with translation.override(settings.LANGUAGE_CODE):
+    """The certificate as HTML, ready for :func:`render_html_pdf`: in the cohort's language
+    (:func:`certificate_language`) whoever or whatever renders it, so every text and date on
+    it is in one language and dates in one format (the language's)."""
+    with translation.override(certificate_language(cohort=certificate.cohort)):
         context = certificate_context(certificate=certificate)
         context["compact"] = compact
         return render_to_string(TEMPLATE, context)

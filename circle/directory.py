@@ -28,18 +28,23 @@ PAGE_SIZE = 50
 
 
 def _holds_role(*, user: Any, roles: tuple[str, ...]) -> bool:
-    return Membership.objects.filter(user=user, role__in=roles).exists()
+    # A programme's managers see all its cohorts, so everything facilitators see here.
+    return (
+        Membership.objects.filter(user=user, role__in=roles).exists()
+        or user.managed_programmes.exists()
+    )
 
 
 def may_use_directory(*, user: Any) -> bool:
-    """Facilitators and advisors of any cohort, and staff."""
+    """Facilitators and advisors of any cohort, programme managers, and staff."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return user.is_staff or user.is_superuser or _holds_role(user=user, roles=DIRECTORY_ROLES)
 
 
 def sees_contact_details(*, user: Any) -> bool:
-    """Facilitators of any cohort and staff see addresses, outcomes and people's histories."""
+    """Facilitators of any cohort, programme managers and staff see addresses, outcomes and
+    people's histories."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return user.is_staff or user.is_superuser or _holds_role(user=user, roles=(Role.FACILITATOR,))
@@ -93,18 +98,36 @@ class LibraryRecord:
     contacts: list[Contact]
 
 
-def library_record(*, library: Library) -> LibraryRecord:
-    """A library's nominations (drafts left out) and people over the years, newest first."""
-    nominations = list(
-        library.nominations.exclude(status=Nomination.Status.DRAFT)
+def _in(cohort_id: int, ids: frozenset[int] | None) -> bool:
+    return ids is None or cohort_id in ids
+
+
+def library_record(
+    *,
+    library: Library,
+    full: frozenset[int] | None = None,
+    reviewed: frozenset[int] = frozenset(),
+) -> LibraryRecord:
+    """A library's nominations (drafts left out) and people over the years, newest first, as
+    a viewer may see them (cohorts/permissions.py): nominations of the cohorts seen in
+    ``full`` (None: all) or ``reviewed``, with their outcome only in ``full``; people and
+    contacts of the ``full`` cohorts only. Each nomination carries ``in_full``."""
+    nominations = [
+        nomination
+        for nomination in library.nominations.exclude(status=Nomination.Status.DRAFT)
         .select_related("cohort")
         .order_by("-cohort__programme_start", "candidate_name", "pk")
-    )
-    memberships = list(
-        library.memberships.select_related("user", "cohort").order_by(
+        if _in(nomination.cohort_id, full) or nomination.cohort_id in reviewed
+    ]
+    for nomination in nominations:
+        nomination.in_full = _in(nomination.cohort_id, full)
+    memberships = [
+        membership
+        for membership in library.memberships.select_related("user", "cohort").order_by(
             "-cohort__programme_start", "role", "user__display_name", "user__email"
         )
-    )
+        if _in(membership.cohort_id, full)
+    ]
     contacts: dict[str, Contact] = {}
 
     def add(*, email: str, name: str, role: str, cohort: Cohort, user_id: int | None) -> None:
@@ -123,7 +146,7 @@ def library_record(*, library: Library) -> LibraryRecord:
         )
     for nomination in nominations:
         email = nomination.nominator_email or ""
-        if email:
+        if email and nomination.in_full:
             label = nomination.nominator_role or str(
                 Nomination._meta.get_field("nominator").verbose_name
             )
@@ -168,8 +191,17 @@ class HistoryRow:
         return self.cohort.programme_end < (today or timezone.localdate())
 
 
-def person_history(*, person: Any) -> list[HistoryRow]:
-    """Per cohort, newest first: nominated (as candidate), selected, and every role held."""
+def nominated_in(*, person: Any, cohorts: frozenset[int] | None) -> bool:
+    """Whether ``person`` submitted a nomination to one of ``cohorts`` (None: any)."""
+    submitted = Nomination.objects.filter(nominator=person).exclude(status=Nomination.Status.DRAFT)
+    if cohorts is not None:
+        submitted = submitted.filter(cohort_id__in=cohorts)
+    return submitted.exists()
+
+
+def person_history(*, person: Any, only: frozenset[int] | None = None) -> list[HistoryRow]:
+    """Per cohort, newest first: nominated (as candidate), selected, and every role held;
+    only the cohorts in ``only`` when given (what another viewer may see)."""
     addresses = {person.email.lower()}
     addresses |= {
         e.lower() for e in EmailAddress.objects.filter(user=person).values_list("email", flat=True)
@@ -192,6 +224,8 @@ def person_history(*, person: Any) -> list[HistoryRow]:
     order = [Role.FACILITATOR, Role.ADVISOR, Role.MENTOR, Role.PARTICIPANT]
     for cohort_id, held in roles.items():
         rows[cohort_id].roles = [role for role in order if role in held]
+    if only is not None:
+        rows = {pk: row for pk, row in rows.items() if pk in only}
     return sorted(
         rows.values(), key=lambda r: (-r.cohort.programme_start.toordinal(), r.cohort.name)
     )

@@ -4,17 +4,19 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from cohorts.models import Library
+from cohorts.permissions import cohorts_reviewed, cohorts_seen_in_full
 
 from .directory import (
     PAGE_SIZE,
     library_record,
     may_see_history,
     may_use_directory,
+    nominated_in,
     person_history,
     search_libraries,
     sees_contact_details,
@@ -43,7 +45,11 @@ def libraries(request: HttpRequest) -> HttpResponse:
 def library(request: HttpRequest, pk: int) -> HttpResponse:
     """One library: its nominations and participants over the years, and its contacts."""
     _require_directory(request)
-    record = library_record(library=get_object_or_404(Library, pk=pk))
+    record = library_record(
+        library=get_object_or_404(Library, pk=pk),
+        full=cohorts_seen_in_full(user=request.user),
+        reviewed=cohorts_reviewed(user=request.user),
+    )
     return render(
         request,
         "circle/directory_library.html",
@@ -51,8 +57,8 @@ def library(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _history(request: HttpRequest, person) -> HttpResponse:
-    rows = person_history(person=person)
+def _history(request: HttpRequest, person, rows: list | None = None) -> HttpResponse:
+    rows = person_history(person=person) if rows is None else rows
     today = timezone.localdate()
     return render(
         request,
@@ -81,4 +87,12 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
     person = get_object_or_404(get_user_model(), pk=user_id)
     if not may_see_history(viewer=request.user, person=person):
         raise PermissionDenied
-    return _history(request, person)
+    if person.pk == request.user.pk:
+        return _history(request, person)
+    # Of other cohorts, only what the public sees: someone outside the viewer's cohorts is
+    # "not found", so ids cannot be walked to list people.
+    full = cohorts_seen_in_full(user=request.user)
+    rows = person_history(person=person, only=full)
+    if not rows and not nominated_in(person=person, cohorts=full):
+        raise Http404
+    return _history(request, person, rows)

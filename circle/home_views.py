@@ -1,7 +1,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from cohorts.selectors import memberships_of, open_calls, upcoming_calls
+from cohorts.evaluation import pending_evaluations
+from cohorts.selectors import managed_programmes, memberships_of, open_calls, upcoming_calls
 from nominations.selectors import nominations_by
 from sessions.selectors import upcoming_for
 
@@ -19,6 +20,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "nominations": nominations,
             "next_event": upcoming[0] if upcoming else None,
+            "evaluations": pending_evaluations(person=request.user) if signed_in else [],
+            "programmes": list(managed_programmes(user=request.user)) if signed_in else [],
             "open_calls": list(open_calls()),
             "upcoming_calls": list(upcoming_calls()[:5]),
         },

@@ -3,10 +3,12 @@
 from django.urls import path
 
 from . import (
+    alumni_views,
     cohort_views,
     dashboard_views,
     directory_views,
     mentoring_views,
+    next_cohort_views,
     roster_views,
     year_views,
 )
@@ -17,7 +19,10 @@ urlpatterns = [
     path("libraries/<int:pk>/", directory_views.library, name="library"),
     path("people/me/history/", directory_views.my_history, name="my_history"),
     path("people/<int:user_id>/history/", directory_views.history, name="history"),
+    path("programmes/<slug:programme_slug>/alumni/", alumni_views.alumni, name="alumni"),
+    path("programmes/<slug:programme_slug>/alumni.csv", alumni_views.alumni_csv, name="alumni_csv"),
     path("<slug:cohort_slug>/", cohort_views.detail, name="detail"),
+    path("<slug:cohort_slug>/next/", next_cohort_views.next_cohort, name="next_cohort"),
     path("<slug:cohort_slug>/mentoring/", mentoring_views.manage, name="mentoring"),
     path("<slug:cohort_slug>/roster/", roster_views.roster, name="roster"),
     path("<slug:cohort_slug>/people/<int:user_id>/", roster_views.person, name="person"),

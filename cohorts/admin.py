@@ -1,5 +1,8 @@
+import zoneinfo
+
 from django.contrib import admin
 from django.db import models
+from django.utils import timezone
 
 from .evaluation_models import Evaluation, EvaluationAnswer
 from .models import Cohort, Library, Membership, MentoringGroup, Programme, Theme
@@ -11,6 +14,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "organisation"]
+    autocomplete_fields = ["managers"]
 
 
 class ThemeInline(admin.TabularInline):
@@ -25,6 +29,27 @@ class CohortAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
     inlines = [ThemeInline]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Dates and times of a cohort are typed and shown in the cohort's zone, as its help
+        text says (the zone being typed, on a form sent back; else the one saved)."""
+        zone = _zone(request.POST.get("time_zone", "")) if request.method == "POST" else None
+        if zone is None and object_id:
+            saved = Cohort.objects.filter(pk=object_id).values_list("time_zone", flat=True)
+            zone = _zone(saved.first() or "")
+        if zone is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with timezone.override(zone):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo | None:
+    if name not in zoneinfo.available_timezones():
+        return None
+    return zoneinfo.ZoneInfo(name)
 
 
 @admin.register(Theme)

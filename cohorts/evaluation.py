@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from metlib.languages import language_of
 from metlib.models import Email
 from metlib.outbox import queue_templated_email
 from metlib.spreadsheets import neutralise_formula
@@ -100,7 +101,57 @@ def open_evaluation(
         evaluation.closes_at = closes_at
         evaluation.closed_at = None
         evaluation.save()
+        evaluation.cohort = cohort
+        _queue_openings(evaluation=evaluation)
     return evaluation
+
+
+def opening_key(*, evaluation: Evaluation, person: Any) -> str:
+    return f"evaluation:{evaluation.pk}:opened:{person.pk}"
+
+
+def _queue_openings(*, evaluation: Evaluation) -> int:
+    """Mail each participant, once ever, that the evaluation waits for their answer (the
+    reminder's words; reopening or moving the deadline mails nobody already told)."""
+    wanted = {
+        opening_key(evaluation=evaluation, person=person): person
+        for person in _participants(evaluation.cohort)
+    }
+    done = set(Email.objects.filter(key__in=wanted).values_list("key", flat=True))
+    for key, person in wanted.items():
+        if key in done:
+            continue
+        language = language_of(person)
+        with translation.override(language):
+            context = _reminder_context(evaluation=evaluation, person=person)
+        queue_templated_email(
+            key=key,
+            to=person.email,
+            template="evaluation-reminder",
+            context=context,
+            language=language,
+        )
+    return len(wanted) - len(done)
+
+
+def pending_evaluations(*, person: Any, at: datetime | None = None) -> list[Evaluation]:
+    """The open evaluations ``person`` has yet to answer, one query: for their home page."""
+    if not getattr(person, "is_authenticated", False):
+        return []
+    at = at or timezone.now()
+    return [
+        evaluation
+        for evaluation in Evaluation.objects.filter(
+            cohort__memberships__user=person,
+            cohort__memberships__role=Role.PARTICIPANT,
+            opens_at__lte=at,
+            closed_at__isnull=True,
+        )
+        .exclude(answers__person=person)
+        .select_related("cohort")
+        .distinct()
+        if evaluation.is_open(at=at)
+    ]
 
 
 def close_evaluation(*, evaluation: Evaluation, by: Any, at: datetime | None = None) -> Evaluation:
@@ -347,7 +398,7 @@ def _queue_reminders(*, evaluation: Evaluation, people: Sequence[Any], round_num
     for key, person in wanted.items():
         if key in done:
             continue
-        language = getattr(person, "language", None) or None
+        language = language_of(person)
         with translation.override(language or translation.get_language()):
             context = _reminder_context(evaluation=evaluation, person=person)
         queue_templated_email(

@@ -29,6 +29,12 @@ class Programme(models.Model):
         help_text=_("Who runs the programme, e.g. “IFLA Metropolitan Libraries Section”."),
     )
     website = models.URLField(_("website"), blank=True)
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="managed_programmes",
+        verbose_name=_("managers"),
+    )
 
     class Meta:
         verbose_name = _("programme")
@@ -41,7 +47,7 @@ class Programme(models.Model):
 
 # Pages under /cohorts/ whose first part is a word, not a cohort: a cohort with one of these
 # slugs could never be reached (tests/cohorts/test_cohort_slugs.py keeps the list in step).
-RESERVED_COHORT_SLUGS = frozenset({"calls", "libraries", "people"})
+RESERVED_COHORT_SLUGS = frozenset({"calls", "libraries", "people", "programmes"})
 
 
 def validate_cohort_slug(value: str) -> None:
@@ -88,6 +94,16 @@ class Cohort(models.Model):
         max_length=64,
         validators=[validate_time_zone],
         help_text=_("Dates and times of this cohort are entered in this zone."),
+    )
+    main_language = models.CharField(
+        _("main language"),
+        max_length=10,
+        choices=settings.PLANNED_LANGUAGES,
+        default="en",
+        help_text=_(
+            "The call is shown in this language to visitors whose own it is not given in, "
+            "and the certificates print in it."
+        ),
     )
     stipends_available = models.PositiveSmallIntegerField(
         _("travel stipends available"),
@@ -141,6 +157,20 @@ class Cohort(models.Model):
             and self.nominations_deadline <= self.nominations_open_at
         ):
             errors["nominations_deadline"] = _("The deadline must come after the opening.")
+        if (
+            self.nominations_deadline
+            and self.announcement_date
+            and self.time_zone in zoneinfo.available_timezones()
+            and self.announcement_date
+            < timezone.localtime(self.nominations_deadline, self.zone).date()
+        ):
+            errors["announcement_date"] = _("The results cannot be announced before the deadline.")
+        if (
+            self.announcement_date
+            and self.programme_start
+            and self.programme_start < self.announcement_date
+        ):
+            errors["programme_start"] = _("The programme cannot start before the results are out.")
         if self.capacity_min and self.capacity_max and self.capacity_max < self.capacity_min:
             errors["capacity_max"] = _("The maximum cannot be below the minimum.")
         if errors:

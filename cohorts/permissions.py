@@ -1,7 +1,22 @@
 """The one place that answers "may this person do this in this cohort?".
 
-Roles come only from :class:`~cohorts.models.Membership`. A facilitator of one cohort is
-nobody in another. Superusers may do everything; staff status alone grants nothing here.
+Roles come from :class:`~cohorts.models.Membership`, plus one above the cohorts: the
+managers of a programme (``Programme.managers``) may do everything in each of its cohorts,
+start its next cohort and appoint its facilitators. A facilitator of one cohort is nobody in
+another. Superusers may do everything; staff status alone grants nothing here.
+
+Who sees people across cohorts (the directory, histories, alumni) — the rule, decided:
+
+- a programme's managers see all of its cohorts' people in full;
+- a facilitator sees their own cohorts' people in full and, of other cohorts, only what
+  the public may see (listed libraries; no contact email, no nomination outcome);
+- an advisor sees the nominations of the cohorts they review, and no other cohort's;
+- alumni (every participant of any of a programme's cohorts) are listed for the programme's
+  managers and for facilitators of its cohorts; an alum's email is shown to the managers, to
+  the facilitators of the alum's own cohort, and to others only when the alum chose to share
+  it (the roster's setting, ``User.share_email``);
+- nobody enumerates people by id: a person's page is reached from a list the viewer may
+  see, and a page for someone outside it answers "not found".
 """
 
 from collections.abc import Callable
@@ -11,10 +26,11 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, Q, Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from .models import Cohort, Membership, Role
+from .models import Cohort, Membership, Programme, Role
 
 
 class Perm(StrEnum):
@@ -26,10 +42,17 @@ class Perm(StrEnum):
     DECIDE_SELECTION = "decide_selection"
     RECORD_ATTENDANCE = "record_attendance"
     ISSUE_CERTIFICATES = "issue_certificates"
+    # Above one cohort: start the next one, appoint facilitators. Programme managers only.
+    MANAGE_PROGRAMME = "manage_programme"
+
+
+# A pseudo-role: manager of the cohort's programme (not a Membership, so not in Role).
+MANAGER = "manager"
 
 
 GRANTS: dict[str, frozenset[Perm]] = {
-    Role.FACILITATOR: frozenset(Perm),
+    MANAGER: frozenset(Perm),
+    Role.FACILITATOR: frozenset(Perm) - {Perm.MANAGE_PROGRAMME},
     Role.ADVISOR: frozenset(
         {Perm.VIEW_COHORT, Perm.VIEW_ROSTER, Perm.VIEW_NOMINATIONS, Perm.REVIEW_NOMINATIONS}
     ),
@@ -41,15 +64,29 @@ _CACHE_ATTR = "_cohort_roles_cache"
 
 
 def cohort_roles(*, user: Any, cohort: Cohort) -> frozenset[str]:
-    """The roles ``user`` holds in ``cohort``, read once per user object."""
+    """The roles ``user`` holds in ``cohort`` (with :data:`MANAGER` for a manager of its
+    programme), read in one query once per user object."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     cache: dict[int, frozenset[str]] = user.__dict__.setdefault(_CACHE_ATTR, {})
     if cohort.pk not in cache:
-        cache[cohort.pk] = frozenset(
-            Membership.objects.filter(user=user, cohort=cohort).values_list("role", flat=True)
+        roles = Membership.objects.filter(user=user, cohort=cohort).values_list("role", flat=True)
+        managed = (
+            Programme.managers.through.objects.filter(
+                user_id=user.pk, programme_id=cohort.programme_id
+            )
+            .annotate(role=Value(MANAGER, output_field=CharField()))
+            .values_list("role", flat=True)
         )
+        cache[cohort.pk] = frozenset(roles.union(managed))
     return cache[cohort.pk]
+
+
+def is_programme_manager(*, user: Any, programme: Programme) -> bool:
+    """Whether ``user`` manages ``programme`` (superusers manage every programme)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or programme.managers.filter(pk=user.pk).exists()
 
 
 def forget_roles(user: Any) -> None:
@@ -93,3 +130,56 @@ def cohort_perm_required(perm: Perm) -> Callable[..., Callable[..., HttpResponse
         return wrapped
 
     return decorator
+
+
+def may_see_alumni(*, user: Any, programme: Programme) -> bool:
+    """A programme's alumni are for its managers and the facilitators of its cohorts."""
+    if is_programme_manager(user=user, programme=programme):
+        return True
+    return Membership.objects.filter(
+        user_id=user.pk, cohort__programme=programme, role=Role.FACILITATOR
+    ).exists()
+
+
+def facilitated_cohorts(*, user: Any, programme: Programme) -> set[int]:
+    """Ids of the programme's cohorts ``user`` facilitates."""
+    return set(
+        Membership.objects.filter(
+            user_id=user.pk, cohort__programme=programme, role=Role.FACILITATOR
+        ).values_list("cohort_id", flat=True)
+    )
+
+
+def may_see_alum_email(
+    *, manager: bool, facilitated: set[int], cohort_id: int, shared: bool
+) -> bool:
+    """Managers see every alum's address; a facilitator those of the cohorts they facilitate;
+    of other cohorts, only addresses their owners chose to share."""
+    return shared or manager or cohort_id in facilitated
+
+
+def cohorts_seen_in_full(*, user: Any) -> frozenset[int] | None:
+    """Ids of the cohorts whose people ``user`` sees in full across cohorts (the directory,
+    histories): those they facilitate and every cohort of the programmes they manage.
+    ``None`` means every cohort (staff and superusers, who keep the directory)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if user.is_staff or user.is_superuser:
+        return None
+    return frozenset(
+        Cohort.objects.filter(
+            Q(memberships__user=user, memberships__role=Role.FACILITATOR)
+            | Q(programme__managers=user)
+        ).values_list("pk", flat=True)
+    )
+
+
+def cohorts_reviewed(*, user: Any) -> frozenset[int]:
+    """Ids of the cohorts ``user`` advises: they see those cohorts' nominations."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return frozenset(
+        Membership.objects.filter(user_id=user.pk, role=Role.ADVISOR).values_list(
+            "cohort_id", flat=True
+        )
+    )

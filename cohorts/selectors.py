@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import Cohort, Membership
+from .models import Cohort, Membership, Programme
 
 
 def open_calls() -> QuerySet[Cohort]:
@@ -34,3 +34,10 @@ def memberships_of(*, user: Any) -> QuerySet[Membership]:
         .select_related("cohort", "cohort__programme")
         .order_by("-cohort__programme_start", "cohort__name", "role")
     )
+
+
+def managed_programmes(*, user: Any) -> QuerySet[Programme]:
+    """The programmes ``user`` manages (every programme, for a superuser)."""
+    if getattr(user, "is_superuser", False):
+        return Programme.objects.order_by("name")
+    return Programme.objects.filter(managers=user).order_by("name")

@@ -10,3 +10,7 @@ urlpatterns = [
 from .evaluation_urls import urlpatterns as evaluation_urlpatterns  # noqa: E402
 
 urlpatterns += evaluation_urlpatterns
+
+from .team_urls import urlpatterns as team_urlpatterns  # noqa: E402
+
+urlpatterns += team_urlpatterns

@@ -32,6 +32,7 @@ DEMO_PASSWORD = "metlib-demo-2024"  # noqa: S105
 
 FACILITATOR_EMAIL = "facilitator@demo.metlib.example"
 ADMIN_EMAIL = "admin@demo.metlib.example"
+MANAGER_EMAIL = "manager@demo.metlib.example"
 
 PROGRAMME_SLUG = "metlib-learning-circle"
 COHORT_SLUG = "metlib-2024"
@@ -210,6 +211,13 @@ def load_admin() -> User:
     return load_account(email=ADMIN_EMAIL, display_name="Demo Admin", admin=True)
 
 
+def load_manager(*, programme: Programme) -> User:
+    """Create or update the programme's manager, who starts its cohorts in the app."""
+    manager = load_account(email=MANAGER_EMAIL, display_name="Demo Programme Manager")
+    programme.managers.add(manager)
+    return manager
+
+
 def load_demo(*, stdout: TextIO | None = None) -> DemoResult:
     """Create or update the whole demo cohort; safe to run again and again.
 
@@ -238,6 +246,8 @@ def load_demo(*, stdout: TextIO | None = None) -> DemoResult:
             _say(stdout, f"{str(role.label).capitalize()} ({len(names)}): {', '.join(names)}")
     admin = load_admin()
     _say(stdout, f"Admin: {admin.email}")
+    manager = load_manager(programme=programme)
+    _say(stdout, f"Programme manager: {manager.email}")
 
     return DemoResult(
         cohort=cohort,

@@ -7,12 +7,22 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.utils import translation
 
+from .languages import is_offered
 from .middleware import browser_zone
 from .outbox import ACCOUNT_KEY_PREFIX, queue_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def new_user(self, request: Any) -> Any:
+        """A person who signs up keeps the language they were reading the site in."""
+        user = super().new_user(request)
+        language = translation.get_language()
+        if is_offered(language):
+            user.language = language
+        return user
+
     def save_user(self, request: Any, user: Any, form: Any, commit: bool = True) -> Any:
         """A new account starts in the zone its browser reported (the deadline a nominator
         reads is in their own time from the first page)."""

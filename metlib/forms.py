@@ -2,6 +2,7 @@ import zoneinfo
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,8 @@ class ProfileForm(forms.ModelForm):
         field = self.fields["biography"]
         note = _("Up to %(limit)s characters.") % {"limit": f"{BIOGRAPHY_LIMIT:,}"}
         field.help_text = f"{field.help_text} {note}"
+        # Only the languages offered now (each with a whole catalogue) may be chosen.
+        self.fields["language"].choices = settings.LANGUAGES
 
     def clean_time_zone(self) -> str:
         return self.cleaned_data["time_zone"].strip()

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
+from .languages import is_offered
+
 TIME_ZONE_COOKIE = "tz"
 
 
@@ -37,8 +39,10 @@ class UserPreferencesMiddleware:
         previous_language = translation.get_language()
         if user.is_authenticated:
             zone = _zone_or_none(user.time_zone)
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = translation.get_language()
+            # A language no longer offered (its catalogue incomplete) leaves the browser's.
+            if is_offered(user.language):
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = translation.get_language()
         else:
             zone = browser_zone(request)
         if zone is not None:

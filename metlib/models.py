@@ -54,7 +54,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("preferred language"),
         max_length=10,
-        choices=settings.LANGUAGES,
+        choices=settings.PLANNED_LANGUAGES,
         default="en",
     )
     biography = models.TextField(

@@ -17,6 +17,7 @@ from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from .languages import is_offered
 from .models import Email
 
 logger = logging.getLogger(__name__)
@@ -50,9 +51,12 @@ def render_email(
 ) -> RenderedEmail:
     """Render the triplet ``email/<template>-subject.txt``, ``-body.txt`` and ``-body.html``.
 
-    The subject and the text are rendered without HTML escaping, the HTML with it.
+    The subject and the text are rendered without HTML escaping, the HTML with it. A
+    ``language`` not offered (its catalogue incomplete) gives way to the site's.
     """
     context = {"site_url": settings.SITE_URL, **context}
+    if language and not is_offered(language):
+        language = settings.LANGUAGE_CODE
     with translation.override(language or translation.get_language()):
         subject = _render_plain_text(f"email/{template}-subject.txt", context)
         text = _render_plain_text(f"email/{template}-body.txt", context)

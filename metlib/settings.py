@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import to_locale
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "certificates",
     "circle",
     "demo",
+    "modeltranslation",  # before the admin, whose forms it extends
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -200,7 +202,8 @@ if ACCOUNT_RATE_LIMITS_DISABLED:
 
 # --- Internationalisation and time ----------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [
+# IFLA's working languages: every one a person may choose in their profile.
+PLANNED_LANGUAGES = [
     ("en", _("English")),
     ("fr", _("French")),
     ("es", _("Spanish")),
@@ -210,7 +213,24 @@ LANGUAGES = [
     ("zh-hans", _("Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+
+
+def _has_catalogue(code: str) -> bool:
+    return (LOCALE_PATHS[0] / to_locale(code) / "LC_MESSAGES" / "django.po").is_file()
+
+
+# A language is offered only when its catalogue is there: English (the source), and each one
+# whose locale/<code>/LC_MESSAGES/django.po exists. tests/i18n keeps those catalogues whole.
+LANGUAGES = [
+    (code, name)
+    for code, name in PLANNED_LANGUAGES
+    if code == LANGUAGE_CODE or _has_catalogue(code)
+]
 USE_I18N = True
+# The call's texts may be given in any planned language: one column per language, fixed here
+# so that a catalogue coming or going never changes the database.
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in PLANNED_LANGUAGES)
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
 USE_TZ = True
 TIME_ZONE = env("TIME_ZONE", "UTC")
 

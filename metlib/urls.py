@@ -8,7 +8,7 @@ urlpatterns = [
     path("health/", health.health, name="health"),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("cohorts/", include("cohorts.urls")),
     path("cohorts/", include("circle.urls")),
     path("", include("nominations.urls")),

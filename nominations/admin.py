@@ -1,4 +1,5 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from .models import (
     Call,
@@ -15,7 +16,7 @@ from .models import (
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(TranslationAdmin):  # each text once per language
     list_display = ["cohort", "min_city_population", "nominations_per_library"]
     search_fields = ["cohort__name"]
 
@@ -100,3 +101,18 @@ class DecisionEventAdmin(admin.ModelAdmin):
 @admin.register(Pin)
 class PinAdmin(admin.ModelAdmin):
     list_display = ["nomination", "direction", "by", "at"]
+
+
+@admin.register(CandidateLink)
+class CandidateLinkAdmin(admin.ModelAdmin):
+    """Each confirmation link mailed to a candidate; the token itself is never stored."""
+
+    list_display = ["nomination", "email", "state", "created_at"]
+    list_filter = ["state"]
+    search_fields = ["email", "nomination__candidate_name"]
+    list_select_related = ["nomination"]
+    readonly_fields = ["nomination", "email", "state", "contents", "correction", "created_at"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # links are made by mailing them

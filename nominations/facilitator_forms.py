@@ -4,12 +4,16 @@
 """
 
 from django import forms
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from cohorts.models import Cohort
 from metlib.forms import ZonedDateTimeField
 
+from .call_texts import given
 from .models import Call
+from .translation import CALL_TEXTS
 
 
 class CallDatesForm(forms.ModelForm):
@@ -17,7 +21,12 @@ class CallDatesForm(forms.ModelForm):
 
     class Meta:
         model = Cohort
-        fields = ["nominations_open_at", "nominations_deadline", "announcement_date"]
+        fields = [
+            "nominations_open_at",
+            "nominations_deadline",
+            "announcement_date",
+            "main_language",
+        ]
         field_classes = {
             "nominations_open_at": ZonedDateTimeField,
             "nominations_deadline": ZonedDateTimeField,
@@ -34,6 +43,10 @@ class CallDatesForm(forms.ModelForm):
         for name in ("nominations_open_at", "nominations_deadline"):
             self.fields[name].zone = self.instance.zone
             self.fields[name].help_text = note
+        self.fields["main_language"].required = False  # not given: it stays as it is
+
+    def clean_main_language(self) -> str:
+        return self.cleaned_data["main_language"] or self.instance.main_language
 
     def clean(self) -> dict:
         data = super().clean()
@@ -46,38 +59,53 @@ class CallDatesForm(forms.ModelForm):
 
 
 class CallForm(forms.ModelForm):
-    """Every word of the public call page, and the rules nominations must meet."""
+    """Every word of the public call page in one language (``language``, by default the
+    call's main one); in the main language also the rules nominations must meet. A text left
+    empty in another language is shown in the main language."""
+
+    REQUIRED_TEXTS = ("introduction", "eligibility", "requirements")
+    ROWS = {"introduction": 6, "programme": 5, "timeline": 6, "eligibility": 4, "requirements": 4}
 
     class Meta:
         model = Call
         fields = [
-            "introduction",
-            "programme",
-            "eligibility",
-            "requirements",
-            "conference",
-            "stipends",
-            "selection",
-            "timeline",
             "contact_name",
             "contact_email",
             "min_city_population",
             "nominations_per_library",
             "working_language",
         ]
-        widgets = {
-            name: forms.Textarea(attrs={"rows": rows})
-            for name, rows in (
-                ("introduction", 6),
-                ("programme", 5),
-                ("eligibility", 4),
-                ("requirements", 4),
-                ("conference", 3),
-                ("stipends", 3),
-                ("selection", 3),
-                ("timeline", 6),
+
+    def __init__(self, *args, language: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        main_language = self.instance.cohort.main_language
+        self.language = language or main_language
+        self.is_main = self.language == main_language
+        direction = "rtl" if get_language_info(self.language)["bidi"] else "ltr"
+        texts = {}
+        for name in CALL_TEXTS:
+            model_field = Call._meta.get_field(name)
+            texts[name] = forms.CharField(
+                label=model_field.verbose_name,
+                help_text=model_field.help_text,
+                required=self.is_main and name in self.REQUIRED_TEXTS,
+                initial=given(self.instance, name, self.language),
+                widget=forms.Textarea(
+                    attrs={"rows": self.ROWS.get(name, 3), "lang": self.language, "dir": direction}
+                ),
             )
-        }
+        # Another language's form holds its texts only; the rules are the main form's.
+        self.fields = {**texts, **self.fields} if self.is_main else texts
+
+    def save(self, commit: bool = True) -> Call:
+        for name in CALL_TEXTS:
+            column = build_localized_fieldname(name, self.language)
+            setattr(self.instance, column, self.cleaned_data[name].strip())
+        if not self.is_main:
+            if commit:
+                self.instance.save()
+            return self.instance
+        return super().save(commit=commit)
 
 
 class LateAdmissionForm(forms.Form):

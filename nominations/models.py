@@ -60,6 +60,8 @@ class Call(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
     working_language = models.CharField(_("working language"), max_length=60, default="English")
+    # The texts above may be given in several languages (nominations/translation.py); the
+    # cohort's main language is the one shown where the visitor's is not given.
 
     class Meta:
         verbose_name = _("call for nominations")

@@ -15,14 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cohorts.permissions import Perm, cohort_perm_required, cohort_perms
 from metlib.spreadsheets import csv_download
 
-from . import pipeline, submission
+from . import call_texts, pipeline, submission
 from . import review as reviewing
 from .facilitator_forms import CallDatesForm, CallForm, LateAdmissionForm
 from .forms import PipelineFilterForm
@@ -263,21 +263,26 @@ def call_edit(request: HttpRequest) -> HttpResponse:
     """Edit the public call and the cohort's nomination dates; the call is made on first save."""
     cohort = request.cohort
     call = submission.call_of(cohort) or Call(cohort=cohort)
+    # ?language=fr edits the texts in French; without it, in the call's main language.
+    language = request.GET.get("language")
+    language = language if language in call_texts.PLANNED else None
     # The dates form works on a copy so refused values never reach the page's own cohort.
     dated = copy.copy(cohort)
     if request.method == "POST":
-        call_form = CallForm(request.POST, instance=call)
+        call_form = CallForm(request.POST, instance=call, language=language)
         dates_form = CallDatesForm(request.POST, instance=dated)
         if call_form.is_valid() and dates_form.is_valid():
             with transaction.atomic():
                 dates_form.save(commit=False).save(update_fields=CallDatesForm.Meta.fields)
                 call_form.save()
             messages.success(request, _("The call for nominations is saved."))
-            return redirect("nominations:call_edit", cohort_slug=cohort.slug)
+            url = reverse("nominations:call_edit", kwargs={"cohort_slug": cohort.slug})
+            return redirect(f"{url}?language={language}" if language else url)
         messages.error(request, _("Nothing is saved yet: correct the marked fields."))
     else:
-        call_form = CallForm(instance=call)
+        call_form = CallForm(instance=call, language=language)
         dates_form = CallDatesForm(instance=dated)
+    given_in = call_texts.call_languages(call=call) if call.pk else []
     return render(
         request,
         "nominations/call_edit.html",
@@ -286,5 +291,11 @@ def call_edit(request: HttpRequest) -> HttpResponse:
             "call_form": call_form,
             "dates_form": dates_form,
             "is_new": call.pk is None,
+            "languages": [
+                (code, get_language_info(code)["name_local"], code in given_in)
+                for code in call_texts.PLANNED
+            ],
+            "writing_in": call_form.language,
+            "main_language": cohort.main_language,
         },
     )

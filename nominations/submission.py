@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from cohorts.models import Cohort, Library
 from cohorts.permissions import Perm, has_cohort_perm
+from metlib.languages import language_of
 from metlib.outbox import queue_templated_email
 from metlib.verified import verified_address
 
@@ -222,7 +223,7 @@ def _queue_receipt(*, nomination: Nomination) -> None:
             "nomination_url": settings.SITE_URL
             + reverse("nominations:detail", args=[nomination.pk]),
         },
-        language=getattr(nomination.nominator, "language", None),
+        language=language_of(nomination.nominator),
     )
 
 

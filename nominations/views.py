@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,6 +17,7 @@ from metlib.kept_post import keep_post_when_signed_out
 from metlib.verified import verified_email_required
 
 from . import candidate, drafts, form_page, submission
+from .call_texts import call_texts
 from .candidate_forms import CandidateAnswerForm
 from .colleagues import standing_with_call
 from .form_page import TEMPLATE
@@ -25,14 +27,18 @@ from .selectors import nominations_by
 
 
 def call_page(request: HttpRequest, cohort_slug: str) -> HttpResponse:
-    """The public call for nominations of one cohort."""
+    """The public call for nominations of one cohort, its texts in the visitor's language
+    when given in it (or the one asked for with ``?lang=``), else the call's main language."""
     cohort = get_object_or_404(Cohort.objects.select_related("programme", "call"), slug=cohort_slug)
+    call = submission.call_of(cohort)
+    language = request.GET.get("lang") or get_language()
     return render(
         request,
         "nominations/call.html",
         {
             "cohort": cohort,
-            "call": submission.call_of(cohort),
+            "call": call,
+            "texts": call_texts(call=call, language=language) if call else None,
             "themes": list(cohort.themes.all()),
             "not_open_yet": submission.call_not_open_yet(cohort=cohort),
             "closed": submission.deadline_passed(cohort=cohort),

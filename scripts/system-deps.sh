@@ -10,7 +10,8 @@ default_packages=(
   qpdf                # qpdf --check
   zbar-tools          # zbarimg: decoding QR codes
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   # WeasyPrint; without harfbuzz-subset it is ~8x slower
-  fonts-dejavu-core fonts-noto-core                     # fonts for Latin, Greek and Cyrillic names
+  fonts-dejavu-core fonts-noto-core                     # fonts for Latin, Greek, Cyrillic, Arabic
+  fonts-noto-cjk      # Chinese certificates (and Japanese, Korean names)
   gettext             # compilemessages
 )
 

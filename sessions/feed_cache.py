@@ -25,6 +25,7 @@ class FeedAnswer:
     etag: str  # unquoted
     last_modified: int | None  # a Unix time, whole seconds
     body: bytes | None  # None when only the version is known
+    language: str = ""  # the language the feed is written in (its Content-Language)
 
 
 @dataclass(frozen=True)
@@ -51,14 +52,14 @@ def lookup(*, person_id: int, secret: str, language: str) -> Lookup:
     state_key, body_key = _state_key(person_id), _body_key(person_id, language)
     generation, found = FEEDS.read([state_key, body_key])
     state = found.get(state_key)
-    if state is None or state[0] != generation:
+    if state is None or state[0] != generation or len(state) != 5:
         return Lookup(generation=generation, answer=None)
-    _generation, digest, etag, last_modified = state
+    _generation, digest, etag, last_modified, written_in = state
     if not constant_time_compare(_secret_digest(secret), digest):
         return Lookup(generation=generation, answer=None, refused=True)
     body = found.get(body_key)
     kept = body[1] if body is not None and body[0] == etag else None
-    return Lookup(generation=generation, answer=FeedAnswer(etag, last_modified, kept))
+    return Lookup(generation=generation, answer=FeedAnswer(etag, last_modified, kept, written_in))
 
 
 def remember(
@@ -71,6 +72,7 @@ def remember(
             _secret_digest(secret),
             answer.etag,
             answer.last_modified,
+            answer.language,
         )
     }
     if answer.body is not None:

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,6 +19,7 @@ from . import feed_cache
 from .feed_cache import FeedAnswer
 from .feeds import (
     events_for_person,
+    feed_language,
     feed_of,
     feed_version,
     person_for_feed,
@@ -35,21 +36,24 @@ def _not_found() -> HttpResponse:
     return HttpResponseNotFound(b"", content_type="text/plain; charset=utf-8")
 
 
-def _feed_body(person) -> bytes:
+def _feed_body(person, language: str) -> bytes:
     events = list(with_details(events_for_person(person=person)))
     zone = events[0].cohort.time_zone if events else (person.time_zone or settings.TIME_ZONE)
-    return calendar_for(
-        events=events,
-        zone_name=zone,
-        method="PUBLISH",
-        name=_("MetLib Circle — %(name)s") % {"name": person},
-    )
+    with override(language):
+        return calendar_for(
+            events=events,
+            zone_name=zone,
+            method="PUBLISH",
+            name=_("MetLib Circle — %(name)s") % {"name": person},
+        )
 
 
 def _version_of(person) -> FeedAnswer:
     etag, last_modified = feed_version(person=person)
     stamp = int(last_modified.timestamp()) if last_modified else None
-    return FeedAnswer(etag=etag, last_modified=stamp, body=None)
+    return FeedAnswer(
+        etag=etag, last_modified=stamp, body=None, language=feed_language(person=person)
+    )
 
 
 @require_GET
@@ -74,7 +78,7 @@ def feed(request: HttpRequest, person_id: int, secret: str) -> HttpResponse:
             person = person or person_for_feed(person_id=person_id, secret=secret)
             if person is None:
                 return _not_found()
-            answer = replace(answer, body=_feed_body(person))
+            answer = replace(answer, body=_feed_body(person, answer.language))
         response = HttpResponse(answer.body, content_type=ICS_TYPE)
         response["Content-Disposition"] = 'inline; filename="metlib-circle.ics"'
     if answer is not known.answer:
@@ -86,6 +90,8 @@ def feed(request: HttpRequest, person_id: int, secret: str) -> HttpResponse:
             answer=answer,
         )
     response["ETag"] = etag
+    # The owner's language, not the calendar app's: the body is written in it.
+    response["Content-Language"] = answer.language
     if answer.last_modified is not None:
         response["Last-Modified"] = http_date(answer.last_modified)
     patch_cache_control(response, private=True, no_cache=True)

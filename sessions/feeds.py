@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from cohorts.models import Membership, MentoringGroup, Role
+from metlib.languages import language_of
 
 from .models import CalendarFeed, Event, new_feed_secret
 
@@ -105,6 +106,12 @@ def _version(*values: Any) -> tuple:
     return tuple(v if v is None or isinstance(v, datetime) else int(v) for v in values)
 
 
+def feed_language(*, person: Any) -> str:
+    """The language a person's feed is written in: their profile's while it is offered,
+    else the site's. A calendar app's own Accept-Language says nothing about the person."""
+    return language_of(person)
+
+
 def feed_version(*, person: Any) -> tuple[str, datetime | None]:
     """(ETag, Last-Modified) of the person's feed, without building it: one query for a
     person from :func:`person_for_feed`, else two.
@@ -126,6 +133,8 @@ def feed_version(*, person: Any) -> tuple[str, datetime | None]:
         )
         joined = _version(*mine.values())
     version = (*_version(*events.values()), *joined)
-    etag = hashlib.sha256(repr(version).encode()).hexdigest()[:32]
+    # The same events in another language are another calendar: another ETag.
+    written_in = feed_language(person=person)
+    etag = hashlib.sha256(repr((*version, written_in)).encode()).hexdigest()[:32]
     stamps = [stamp for stamp in (version[0], version[4]) if stamp]
     return etag, max(stamps) if stamps else None

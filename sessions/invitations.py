@@ -21,6 +21,7 @@ from django.template.defaultfilters import slugify
 from django.utils import timezone, translation
 
 from cohorts.models import Membership, MentoringGroup
+from metlib.languages import language_of
 from metlib.outbox import Attachment, queue_templated_email
 
 from .feeds import COHORT_WIDE_ROLES, with_details
@@ -164,7 +165,7 @@ def queue_invitations(
     for person, own_events in people_concerned(ordered).items():
         if only is not None and person.pk not in only:
             continue
-        language = getattr(person, "language", None) or None
+        language = language_of(person)
         with translation.override(language or translation.get_language()):
             items = _listing(person, own_events)
             attachments = _attachments(person, own_events, method=method)

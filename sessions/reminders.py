@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort
 from cohorts.permissions import Perm, has_cohort_perm
+from metlib.languages import language_of
 from metlib.models import Email
 from metlib.outbox import queue_email, render_email
 
@@ -204,7 +205,7 @@ def _queue_reminder(*, key: str, person: Any, event: Event, shared: dict) -> Non
     """Render and queue one reminder. The scan has checked the key in bulk already, so this
     skips ``queue_templated_email``'s own check (one query per mail); the unique key still
     keeps a single mail if a concurrent scan queues it first."""
-    language = getattr(person, "language", None) or None
+    language = language_of(person)
     with translation.override(language or translation.get_language()):
         context = _context(person, event, shared=shared)
     rendered = render_email(template="calendar-reminder", context=context, language=language)

@@ -21,7 +21,7 @@ PASSWORD = "a-long-test-password"
 
 def sign_in(page: Page, email: str) -> None:
     expect(page.get_by_role("heading", name="Sign In", level=1)).to_be_visible()
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email:", exact=True).fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
 

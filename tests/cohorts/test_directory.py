@@ -10,6 +10,7 @@ from ..factories import (
     LibraryFactory,
     MembershipFactory,
     NominationFactory,
+    ProgrammeFactory,
     UserFactory,
 )
 from .members import viewer_for
@@ -193,6 +194,7 @@ def test_library_page_shows_nominations_participants_and_contacts(client, cohort
     NominationFactory(cohort=cohort, library=library, status="draft", candidate_name="Draft Dan")
     participant = UserFactory(display_name="Aino Virtanen", email="aino@oodi.example")
     MembershipFactory(user=participant, cohort=earlier, role=Role.PARTICIPANT, library=library)
+    MembershipFactory(user=facilitator, cohort=earlier, role=Role.FACILITATOR)
     client.force_login(facilitator)
     page = client.get(library_url(library)).content.decode()
     assert "Aino Virtanen" in page
@@ -249,13 +251,15 @@ def test_directory_queries_do_not_grow(client, facilitator, size, django_assert_
 @pytest.mark.parametrize("size", [5, 40])
 def test_library_page_queries_do_not_grow(client, facilitator, size, django_assert_num_queries):
     library = LibraryFactory()
+    facilitator.managed_programmes.add(ProgrammeFactory())  # sees every cohort in full
     for _ in range(size):
         cohort = CohortFactory()
         NominationFactory(cohort=cohort, library=library, status="accepted")
         MembershipFactory(cohort=cohort, library=library, role=Role.PARTICIPANT)
     client.force_login(facilitator)
-    # the viewer, may use, sees details, the library, its nominations, its memberships
-    with django_assert_num_queries(6):
+    # the viewer, may use, sees details, the library, cohorts seen in full, cohorts reviewed,
+    # its nominations, its memberships
+    with django_assert_num_queries(8):
         response = client.get(library_url(library))
     assert len(response.context["record"].nominations) == size
 
@@ -272,3 +276,56 @@ def test_history_queries_do_not_grow(client, db, size, django_assert_num_queries
     with django_assert_num_queries(4):
         response = client.get(reverse("circle:my_history"))
     assert len(response.context["rows"]) == size
+
+
+# --- The decided rule (cohorts/permissions.py): other cohorts only as the public sees them ---
+
+
+def _other_cohort_record(library):
+    other = past_cohort(2022)
+    NominationFactory(
+        cohort=other,
+        library=library,
+        status="accepted",
+        candidate_name="Other Candidate",
+        nominator_email="other-nominator@example.org",
+    )
+    person = UserFactory(display_name="Other Participant", email="other@example.org")
+    MembershipFactory(user=person, cohort=other, role=Role.PARTICIPANT, library=library)
+    return other, person
+
+
+def test_a_facilitator_sees_other_cohorts_only_as_the_public_does(client, cohort, facilitator):
+    library = LibraryFactory(name="Oodi Central")
+    _other, person = _other_cohort_record(library)
+    client.force_login(facilitator)
+    page = client.get(library_url(library)).content.decode()
+    assert "Oodi Central" in page
+    for private in ("Other Candidate", "other-nominator@example.org", "Other Participant"):
+        assert private not in page
+    assert client.get(history_url(person)).status_code == 404
+
+
+def test_a_programme_manager_sees_every_cohort_of_the_programme(client, cohort):
+    library = LibraryFactory()
+    _other, person = _other_cohort_record(library)
+    manager = UserFactory()
+    cohort.programme.managers.add(manager)
+    client.force_login(manager)
+    page = client.get(library_url(library)).content.decode()
+    assert "Other Candidate" in page
+    assert "other@example.org" in page
+    assert client.get(history_url(person)).status_code == 200
+
+
+def test_an_advisor_sees_nominations_of_the_cohorts_they_review_only(client, cohort, make_member):
+    library = LibraryFactory()
+    other, _person = _other_cohort_record(library)
+    NominationFactory(cohort=cohort, library=library, status="submitted", candidate_name="Ours")
+    advisor = make_member(cohort, Role.ADVISOR)
+    client.force_login(advisor)
+    page = client.get(library_url(library)).content.decode()
+    assert "Ours" in page
+    assert "Other Candidate" not in page
+    MembershipFactory(user=advisor, cohort=other, role=Role.ADVISOR)
+    assert "Other Candidate" in client.get(library_url(library)).content.decode()

@@ -18,7 +18,7 @@ PASSWORD = "a-long-test-password"
 
 def sign_in(page: Page, url: str, email: str) -> None:
     page.goto(url)
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email:", exact=True).fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
 

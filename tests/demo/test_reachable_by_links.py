@@ -57,8 +57,20 @@ NOT_FOR_ROLE = {
         "certificates:credential_download": "the participant's own file; facilitators get PDFs",
         "certificates:batch_progress": "polled by the batch page's script, not visited",
     },
+    "manager": {
+        "certificates:credential_download": "the participant's own file; managers get PDFs",
+        "certificates:batch_progress": "polled by the batch page's script, not visited",
+    },
 }
-CRAWLED_ROLES = ("anonymous", "nominator", "participant", "mentor", "advisor", "facilitator")
+CRAWLED_ROLES = (
+    "anonymous",
+    "nominator",
+    "participant",
+    "mentor",
+    "advisor",
+    "facilitator",
+    "manager",
+)
 PAGES_PER_NAME = 3  # distinct addresses visited per URL name: enough to find its links
 SKIP_PREFIXES = ("/admin/", "/static/", "/media/", "/accounts/logout/", "/i18n/")
 # Files: a link to one is what a person follows; the crawl counts the link and does not fetch.
@@ -67,6 +79,7 @@ DOWNLOADS = {
     "certificates:zip",
     "circle:attendance_csv",
     "circle:roster_csv",
+    "circle:alumni_csv",
     "cohorts:evaluation_csv",
     "nominations:pipeline_csv",
     "feeds:event_ics",
@@ -161,6 +174,8 @@ def _person(role: str) -> User | None:
         return None
     if role == "facilitator":
         return User.objects.get(email="facilitator@demo.metlib.example")
+    if role == "manager":
+        return User.objects.get(email="manager@demo.metlib.example")
     if role == "nominator":
         draft = Nomination.objects.filter(
             cohort__in=open_call, status=Nomination.Status.DRAFT

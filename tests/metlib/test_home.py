@@ -69,7 +69,7 @@ def test_home_queries_do_not_grow_with_cohorts(
     for _ in range(count):
         make_member(CohortFactory(), Role.PARTICIPANT, email=user.email)
     client.force_login(user)
-    with django_assert_num_queries(6):  # + the next event (none here)
+    with django_assert_num_queries(8):  # + next event, open evaluations, programmes managed
         assert client.get(reverse("home")).status_code == 200
 
 

@@ -297,7 +297,8 @@ def greeting_templates(settings, tmp_path):
 GREETING = {"name": "Siobhán O'Brien", "cohort": "Libraries & Cities", "when": dt.date(2025, 3, 3)}
 
 
-def test_render_email_renders_triplet_when_language_is_given(greeting_templates):
+def test_render_email_renders_triplet_when_language_is_given(greeting_templates, settings):
+    settings.LANGUAGES = settings.PLANNED_LANGUAGES  # German offered, as with its catalogue
     rendered = render_email(template=greeting_templates, context=GREETING, language="de")
 
     assert rendered.subject == "Welcome, Siobhán O'Brien — 3 März 2025"

@@ -58,6 +58,8 @@ def arguments_for(name: str, arguments: list[str], world: World) -> dict[str, ob
             values[argument] = objects[kind].pk
         elif argument == "user_id":
             values[argument] = world.people["participant"].pk
+        elif argument == "membership_id":
+            values[argument] = objects["spare_membership"].pk
         elif argument == "email_id":
             values[argument] = objects["failed_mail"].pk
         elif argument == "code":

@@ -43,6 +43,7 @@ ROLES = (
     "facilitator",
     "other_facilitator",
     "staff",
+    "manager",
 )
 
 CANDIDATE_TOKEN = "candidate-token-for-the-permission-matrix"
@@ -74,6 +75,8 @@ def build_world() -> World:
     people["other_facilitator"] = UserFactory(email="other-facilitator@matrix.example")
     MembershipFactory(user=people["other_facilitator"], cohort=other, role=Role.FACILITATOR)
     people["staff"] = UserFactory(email="staff@matrix.example", is_staff=True)
+    people["manager"] = UserFactory(email="manager@matrix.example")
+    cohort.programme.managers.add(people["manager"])
     people["nominator"] = UserFactory(email="nominator@matrix.example")
     people["other_nominator"] = UserFactory(email="other-nominator@matrix.example")
     people["candidate"] = UserFactory(email="candidate@matrix.example")
@@ -92,6 +95,10 @@ def build_world() -> World:
     )
     NominationFactory(cohort=cohort, nominator=people["other_nominator"])
     review = ReviewFactory(nomination=nomination, advisor=people["advisor"])
+    # Someone whose role the team page may end (the first allowed to ends it; later: 404).
+    spare = MembershipFactory(
+        user=UserFactory(email="spare-mentor@matrix.example"), cohort=cohort, role=Role.MENTOR
+    )
 
     group = MentoringGroup.objects.create(cohort=cohort, name="Group 1", mentor=people["mentor"])
     group.members.add(people["participant"])
@@ -132,5 +139,6 @@ def build_world() -> World:
             "batch": batch,
             "failed_mail": failed_mail,
             "group": group,
+            "spare_membership": spare,
         },
     )

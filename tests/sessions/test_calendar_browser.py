@@ -26,7 +26,7 @@ MOVED = "Monthly session 2"  # the May session
 def sign_in(page: Page, email: str) -> None:
     """On the sign-in page the visitor was sent to: the password form."""
     expect(page.get_by_role("heading", name="Sign In", level=1)).to_be_visible()
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email:", exact=True).fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cohorts', '0007_library_listed'),
+        ('cohorts', '0009_programme_managers'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('nominations', '0004_candidate_links'),
+        ('nominations', '0005_call_texts_in_languages'),
     ]
 
     operations = [

@@ -1,0 +1,69 @@
+"""Start next year's cohort from a previous one: its dates and size typed, the rest copied."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from cohorts.models import Cohort, Membership, Theme
+from cohorts.permissions import Perm, has_cohort_perm
+from cohorts.team import TEAM_ROLES
+from nominations.call_copy import copy_call
+
+
+@dataclass(frozen=True)
+class NextCohort:
+    name: str
+    slug: str
+    nominations_open_at: datetime
+    nominations_deadline: datetime
+    announcement_date: date
+    programme_start: date
+    programme_end: date
+    capacity_min: int
+    capacity_max: int
+    copy_call: bool = True
+    copy_themes: bool = True
+    carry_team: bool = True
+
+
+def start_next_cohort(*, previous: Cohort, plan: NextCohort, by: Any) -> Cohort:
+    """Create the cohort after ``previous`` in the same programme and zone, copying its call
+    (texts, rules, criteria), its themes and its team (facilitators, advisors, mentors) as
+    ``plan`` asks. Participants are never carried over: they come from the new selection."""
+    if not has_cohort_perm(user=by, cohort=previous, perm=Perm.MANAGE_PROGRAMME):
+        raise PermissionDenied
+    with transaction.atomic():
+        cohort = Cohort(
+            programme=previous.programme,
+            name=plan.name,
+            slug=plan.slug,
+            nominations_open_at=plan.nominations_open_at,
+            nominations_deadline=plan.nominations_deadline,
+            announcement_date=plan.announcement_date,
+            programme_start=plan.programme_start,
+            programme_end=plan.programme_end,
+            capacity_min=plan.capacity_min,
+            capacity_max=plan.capacity_max,
+            time_zone=previous.time_zone,
+            main_language=previous.main_language,
+            stipends_available=previous.stipends_available,
+            stipend_rule=previous.stipend_rule,  # the programme's call keeps its promise
+        )
+        cohort.full_clean()
+        cohort.save()
+        if plan.copy_call:
+            copy_call(source=previous, to=cohort)
+        if plan.copy_themes:
+            Theme.objects.bulk_create(
+                Theme(cohort=cohort, name=theme.name, position=theme.position)
+                for theme in previous.themes.all()
+            )
+        if plan.carry_team:
+            Membership.objects.bulk_create(
+                Membership(user_id=m.user_id, cohort=cohort, role=m.role, library_id=m.library_id)
+                for m in previous.memberships.filter(role__in=TEAM_ROLES)
+            )
+    return cohort
