@@ -56,7 +56,8 @@ class AssistantRow:
 
 def nominations(*, size: int, seed: int = SEED) -> list[Candidate]:
     """``size`` nominations from 40 countries on 6 continents, 6 project kinds, one in ten
-    conditional on a stipend, scores as means of three reviews on a scale of 1 to 5."""
+    conditional on a stipend (half of them barred by the stipend rule), scores as means of
+    three reviews on a scale of 1 to 5."""
     draw = random.Random(seed * 100_003 + size)
     return [
         Candidate(
@@ -67,6 +68,8 @@ def nominations(*, size: int, seed: int = SEED) -> list[Candidate]:
             continent=CONTINENTS[COUNTRIES.index(country) % len(CONTINENTS)],
             project_kind=draw.choice(KINDS),
             needs_stipend=draw.random() < 0.10,
+            # The call's stipend rule: half the countries (the "Global South") may receive one.
+            may_get_stipend=COUNTRIES.index(country) % 2 == 0,
             label=f"Candidate {number}",
         )
         for number in range(1, size + 1)

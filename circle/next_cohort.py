@@ -50,6 +50,7 @@ def start_next_cohort(*, previous: Cohort, plan: NextCohort, by: Any) -> Cohort:
             time_zone=previous.time_zone,
             main_language=previous.main_language,
             stipends_available=previous.stipends_available,
+            stipend_rule=previous.stipend_rule,  # the programme's call keeps its promise
         )
         cohort.full_clean()
         cohort.save()

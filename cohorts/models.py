@@ -60,6 +60,13 @@ def validate_cohort_slug(value: str) -> None:
         )
 
 
+class StipendRule(models.TextChoices):
+    """Who may receive a travel stipend: a rule of the cohort's call."""
+
+    GLOBAL_SOUTH = "global_south", _("Nominees whose library is in the Global South")
+    ANYONE = "anyone", _("Any nominee")
+
+
 class Cohort(models.Model):
     """One year of a programme: its call for nominations, its people and its calendar."""
 
@@ -103,6 +110,12 @@ class Cohort(models.Model):
         _("travel stipends available"),
         default=0,
         help_text=_("How many travel stipends the organisers can award."),
+    )
+    stipend_rule = models.CharField(
+        _("who may receive a travel stipend"),
+        max_length=20,
+        choices=StipendRule.choices,
+        default=StipendRule.GLOBAL_SOUTH,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -163,6 +176,13 @@ class Cohort(models.Model):
             errors["capacity_max"] = _("The maximum cannot be below the minimum.")
         if errors:
             raise ValidationError(errors)
+
+    def may_receive_stipend(self, library: "Library | None") -> bool:
+        """Whether a nominee of ``library`` may receive a travel stipend under the call's rule
+        (an unknown library may not, under a rule that depends on where it is)."""
+        if self.stipend_rule == StipendRule.ANYONE:
+            return True
+        return library is not None and library.geography.global_south
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -526,6 +526,7 @@ def load_running_selection(
         stipend = (
             outcome == Outcome.ACCEPTED
             and bool(nomination.stipend_reason)
+            and cohort.may_receive_stipend(nomination.library)
             and stipends < cohort.stipends_available
         )
         stipends += stipend

@@ -13,8 +13,14 @@ from .models import Review
 Status = Review.Status
 
 
-def assign_all(*, nomination_ids: list[int], advisor_ids: list[int]) -> tuple[int, int]:
-    """Give every advisor a review of every nomination they have none of yet.
+Pair = tuple[int, int]  # (nomination id, advisor id)
+
+
+def assign_all(
+    *, nomination_ids: list[int], advisor_ids: list[int], barred: frozenset[Pair] = frozenset()
+) -> tuple[int, int]:
+    """Give every advisor a review of every nomination they have none of yet, except the
+    ``barred`` pairs (an advisor's own library's nominee, or one they nominated).
 
     Returns (reviews created, reviews moved), the latter always 0 here.
     """
@@ -27,22 +33,27 @@ def assign_all(*, nomination_ids: list[int], advisor_ids: list[int]) -> tuple[in
         Review(nomination_id=nomination_id, advisor_id=advisor_id)
         for nomination_id in nomination_ids
         for advisor_id in advisor_ids
-        if (nomination_id, advisor_id) not in existing
+        if (nomination_id, advisor_id) not in existing | barred
     ]
     Review.objects.bulk_create(new, ignore_conflicts=True)
     return len(new), 0
 
 
 def assign_balanced(
-    *, nomination_ids: list[int], advisor_ids: list[int], per_nomination: int
+    *,
+    nomination_ids: list[int],
+    advisor_ids: list[int],
+    per_nomination: int,
+    barred: frozenset[Pair] = frozenset(),
 ) -> tuple[int, int]:
     """Give each nomination ``per_nomination`` advisors, always the least loaded first.
 
     A load is an advisor's reviews that count (not declared a conflict). Giving each
     nomination in turn to the least loaded advisors (ties to the earlier account) keeps
     loads within one of each other; an advisor who declared a conflict on a nomination is
-    never given it again. Afterwards, while loads still differ by more than one (an advisor
-    joined since the last run), untouched reviews move from the most to the least loaded.
+    never given it again, nor is an advisor a ``barred`` nomination. Afterwards, while loads
+    still differ by more than one (an advisor joined since the last run), untouched reviews
+    move from the most to the least loaded.
     Returns (reviews created, reviews moved).
     """
     rows = list(
@@ -54,6 +65,8 @@ def assign_balanced(
     taken: dict[int, set[int]] = defaultdict(set)  # nomination → advisors with a row
     counting: dict[int, int] = defaultdict(int)  # nomination → advisors whose review counts
     load = dict.fromkeys(advisor_ids, 0)
+    for nomination_id, advisor_id in barred:
+        taken[nomination_id].add(advisor_id)  # never theirs: not given, never moved to them
     for _pk, nomination_id, advisor_id, status in rows:
         taken[nomination_id].add(advisor_id)
         if status != Status.CONFLICT and advisor_id in advisors:

@@ -37,6 +37,7 @@ class PinForm(forms.Form):
         choices=[("in", _("Pin in")), ("out", _("Pin out")), ("", _("Unpin"))],
         required=False,
     )
+    reason = forms.CharField(label=_("why"), max_length=200, required=False)
 
 
 class ApplyForm(forms.Form):
@@ -59,3 +60,6 @@ class ApplyForm(forms.Form):
 class PromoteForm(forms.Form):
     stipend_awarded = forms.BooleanField(label=_("Award a travel stipend"), required=False)
     note = forms.CharField(label=_("Note"), max_length=NOTE_LENGTH, required=False)
+    over_budget_reason = forms.CharField(
+        label=_("Reason for going over the stipend budget"), max_length=300, required=False
+    )

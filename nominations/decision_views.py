@@ -148,7 +148,10 @@ def assistant_pin(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_assistant(request)
     try:
         selection.pin(
-            nomination=nomination, by=request.user, direction=form.cleaned_data["direction"] or None
+            nomination=nomination,
+            by=request.user,
+            direction=form.cleaned_data["direction"] or None,
+            reason=form.cleaned_data["reason"],
         )
     except selection.SelectionRefused as refusal:
         _refused(request, refusal)
@@ -314,7 +317,8 @@ def publish_resume(request: HttpRequest) -> HttpResponse:
 @cohort_perm_required(Perm.DECIDE_SELECTION)
 @require_POST
 def promote(request: HttpRequest, pk: int) -> HttpResponse:
-    """Accept someone from the waitlist: they (and their nominator) get an acceptance."""
+    """Accept someone from the waitlist: first a page that shows what will be sent, to whom,
+    and the stipend budget after it; only its confirmation sends their acceptance."""
     cohort = request.cohort
     nomination = _nomination(cohort, pk)
     form = PromoteForm(request.POST)
@@ -323,9 +327,19 @@ def promote(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Nothing changed: %(reason)s") % {"reason": " ".join(errors)})
         return redirect(_decisions_url(cohort, pk))
     try:
-        selection.promote_from_waitlist(nomination=nomination, by=request.user, **form.cleaned_data)
+        preview = selection.promotion_preview(
+            nomination=nomination, stipend_awarded=form.cleaned_data["stipend_awarded"]
+        )
     except selection.SelectionRefused as refusal:
         _refused(request, refusal)
+        return redirect(_decisions_url(cohort, pk))
+    if request.POST.get("confirm") != "yes":
+        return _promote_page(request, form=form, nomination=nomination, preview=preview)
+    try:
+        selection.promote_from_waitlist(nomination=nomination, by=request.user, **form.cleaned_data)
+    except selection.SelectionRefused as refusal:
+        form.add_error(None, refusal.message)  # what was typed stays on the page
+        return _promote_page(request, form=form, nomination=nomination, preview=preview)
     else:
         messages.success(
             request,
@@ -333,3 +347,17 @@ def promote(request: HttpRequest, pk: int) -> HttpResponse:
             % {"name": nomination},
         )
     return redirect(_decisions_url(cohort, pk))
+
+
+def _promote_page(
+    request: HttpRequest,
+    *,
+    form: PromoteForm,
+    nomination: Nomination,
+    preview: selection.PromotionPreview,
+) -> HttpResponse:
+    return render(
+        request,
+        "nominations/promote_confirm.html",
+        {"cohort": request.cohort, "nomination": nomination, "form": form, "preview": preview},
+    )

@@ -42,6 +42,7 @@ OVER_CAPACITY = "over_capacity"
 UNDER_CAPACITY = "under_capacity"
 STIPENDS_OVER_BUDGET = "stipends_over_budget"
 STIPEND_NOT_AWARDED = "stipend_not_awarded"
+STIPEND_AGAINST_RULE = "stipend_against_rule"
 PROJECT_KINDS = "project_kinds"
 
 
@@ -86,6 +87,7 @@ class _Nominee:
     stipend_requested: bool
     selected: bool
     stipend_awarded: bool
+    may_get_stipend: bool  # under the call's stipend rule
 
 
 def _nominees(*, cohort: Cohort) -> dict[int, _Nominee]:
@@ -111,6 +113,7 @@ def _nominees(*, cohort: Cohort) -> dict[int, _Nominee]:
             stipend_requested=nomination.stipend_conditional is True,
             selected=selected,
             stipend_awarded=selected and decision is not None and decision.stipend_awarded,
+            may_get_stipend=cohort.may_receive_stipend(library),
         )
     return nominees
 
@@ -264,6 +267,19 @@ def _stipend_warnings(
                 diversity.stipends_awarded,
             )
             % {"count": diversity.stipends_awarded, "budget": diversity.stipend_budget},
+        )
+    against_rule = sum(n.stipend_awarded and not n.may_get_stipend for n in chosen)
+    if against_rule:
+        yield DiversityWarning(
+            STIPEND_AGAINST_RULE,
+            ngettext(
+                "%(count)d travel stipend goes to a nominee the call's stipend rule does not "
+                "give one",
+                "%(count)d travel stipends go to nominees the call's stipend rule does not "
+                "give one",
+                against_rule,
+            )
+            % {"count": against_rule},
         )
     # Selected without the stipend their participation depends on: they may not come at all.
     waiting = sum(n.stipend_requested and not n.stipend_awarded for n in chosen)

@@ -213,11 +213,30 @@ class NominationForm(forms.ModelForm):
                 if data.get(name) in (None, "") and name not in self.errors:
                     self.add_error(name, _("Needed to add your library."))
         self._check_typed_population(data)
+        self._check_stipend_rule(data)
         if data.get("stipend_conditional") is None:
             data["stipend_conditional"] = None
         if self.submitting:
             self._require_everything(data)
         return data
+
+    def _check_stipend_rule(self, data: dict) -> None:
+        """The stipend question is for nominees the call's stipend rule allows one."""
+        if not data.get("stipend_conditional") or "stipend_conditional" in self.errors:
+            return
+        library = data.get("library")
+        country = data.get("new_library_country")
+        if library is None and not country:
+            return  # no library yet: asked again once there is one
+        where = library or Library(country=country)
+        if not self.cohort.may_receive_stipend(where):
+            self.add_error(
+                "stipend_conditional",
+                _(
+                    "The call gives travel stipends only to nominees whose library is in the "
+                    "Global South: this nominee may not receive one."
+                ),
+            )
 
     def _check_typed_population(self, data: dict) -> None:
         """The call's population rule, applied when a library is typed, not only at Submit."""

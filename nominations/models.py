@@ -410,6 +410,9 @@ class Review(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     conflict_note = models.CharField(_("the conflict of interest"), max_length=300, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # When the advisor first saw the other advisors' scores (the ranking): from then on a
+    # conflict they declared is final, so recusing cannot be a way to peek before scoring.
+    others_seen_at = models.DateTimeField(_("saw the others' scores"), null=True, blank=True)
     created_at = models.DateTimeField(_("assigned"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
 
@@ -531,6 +534,7 @@ class Pin(models.Model):
         Nomination, on_delete=models.CASCADE, related_name="pin", verbose_name=_("nomination")
     )
     direction = models.CharField(_("pin"), max_length=3, choices=Direction.choices)
+    reason = models.CharField(_("why"), max_length=200, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("pinned"), auto_now=True)
 

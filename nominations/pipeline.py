@@ -17,7 +17,7 @@ from django_countries import countries
 
 from cohorts import geography
 from cohorts.models import Cohort
-from metlib.spreadsheets import neutralise_formula
+from metlib.spreadsheets import neutralise_formula, spreadsheet_datetime
 
 from . import submission
 from .models import Nomination, ProjectKind
@@ -315,7 +315,8 @@ CSV_HEADER = (
 
 
 def _utc(moment: datetime | None) -> str:
-    return "" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """A UTC time as spreadsheets read a date and time (ISO's "T" and "Z" keep it text)."""
+    return "" if moment is None else spreadsheet_datetime(moment)
 
 
 def _yes_no(value: bool | None) -> str:
@@ -376,7 +377,8 @@ def _csv_fields(nomination: Nomination) -> dict[str, object]:
 def csv_rows(*, nominations: Iterable[Nomination]) -> Iterator[list[str]]:
     """The header, then one row per nomination with every field.
 
-    Dates are ISO 8601 in UTC; yes/no questions are "yes", "no" or empty when unanswered;
+    Dates are in UTC, written as spreadsheets read a date and time ("2025-03-01 14:30:05");
+    yes/no questions are "yes", "no" or empty when unanswered;
     text anyone typed is neutralised so no spreadsheet runs it as a formula. Give it
     :func:`pipeline_nominations` so reading the rows costs no further queries.
     """

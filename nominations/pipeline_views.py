@@ -23,6 +23,7 @@ from cohorts.permissions import Perm, cohort_perm_required, cohort_perms
 from metlib.spreadsheets import csv_download
 
 from . import call_texts, pipeline, submission
+from . import review as reviewing
 from .facilitator_forms import CallDatesForm, CallForm, LateAdmissionForm
 from .forms import PipelineFilterForm
 from .models import Call, Nomination
@@ -195,6 +196,7 @@ def pipeline_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if nomination is None:
         raise Http404
     can_manage = Perm.MANAGE_COHORT in cohort_perms(user=request.user, cohort=cohort)
+    side_by_side = reviewing.reviews_side_by_side(nomination=nomination, viewer=request.user)
     return render(
         request,
         "nominations/pipeline_detail.html",
@@ -206,6 +208,8 @@ def pipeline_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_admit_late": can_manage
             and pipeline.late_admission_refusal(nomination=nomination) is None,
             "late_form": LateAdmissionForm(),
+            "review_criteria": side_by_side[0] if side_by_side else None,
+            "review_rows": side_by_side[1] if side_by_side else None,
         },
     )
 

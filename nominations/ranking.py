@@ -15,11 +15,12 @@ How a nomination's score is made, and why:
 
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -167,11 +168,17 @@ def _with_ranks(ranked: list[RankedNomination]) -> list[RankedNomination]:
     return result
 
 
-def rank_nominations(*, cohort: Cohort) -> list[RankedNomination]:
+def rank_nominations(*, cohort: Cohort, recused: Any = None) -> list[RankedNomination]:
     """Every nomination of :func:`ranked_pool` with its aggregated scores, best mean first
     (ties by nomination id; unscored ones last). Two queries: the nominations (with their
-    library and any decision) and every review of the cohort with its scores."""
+    library and any decision) and every review of the cohort with its scores.
+
+    With ``recused`` (an advisor), the nominations they declared a conflict on are left out
+    and the others ranked without them, so not even a gap in the ranks tells their place."""
     nominations = ranked_pool(cohort=cohort).select_related("library", "decision")
+    if recused is not None:
+        conflicts = Review.objects.filter(advisor=recused, status=ReviewStatus.CONFLICT)
+        nominations = nominations.exclude(pk__in=conflicts.values("nomination_id"))
     tallies = _tallies(cohort=cohort)
     return _with_ranks(
         [_ranked(nomination, tallies.get(nomination.pk, _Tally())) for nomination in nominations]
@@ -275,6 +282,18 @@ def owed_reviews(*, cohort: Cohort) -> list[AdvisorReviews]:
 # --- Who may see the ranking ------------------------------------------------------------------
 
 
+def ranking_for(*, cohort: Cohort, user: Any) -> list[RankedNomination]:
+    """The ranking as ``user`` may see it: whole for whoever decides the selection; for an
+    advisor, without the nominations they recused themselves from, and their conflicts made
+    final (they have now seen the others' scores). Call after :func:`ranking_refusal`."""
+    if Perm.DECIDE_SELECTION in cohort_perms(user=user, cohort=cohort):
+        return rank_nominations(cohort=cohort)
+    Review.objects.filter(
+        advisor=user, nomination__cohort=cohort, others_seen_at__isnull=True
+    ).update(others_seen_at=timezone.now())
+    return rank_nominations(cohort=cohort, recused=user)
+
+
 def ranking_refusal(*, cohort: Cohort, user: Any) -> str | None:
     """Why ``user`` may not see the ranking now, or None when they may.
 
@@ -304,3 +323,68 @@ def ranking_refusal(*, cohort: Cohort, user: Any) -> str | None:
             owed,
         ) % {"count": owed}
     return None
+
+
+# --- The reviews export -----------------------------------------------------------------------
+
+
+def reviews_csv_rows(*, cohort: Cohort) -> Iterator[list[object]]:
+    """The header, then one row per review of a ranked nomination, best rank first: the
+    nomination, its rank and mean, the advisor, their score on each criterion ("n/a": not
+    applicable), their review's mean, recommendation, comment and conflict note. For the
+    facilitators only (advisors' names are in it). Four queries, however many reviews."""
+    criteria = cohort_criteria(cohort=cohort)
+    yield [
+        "nomination_id",
+        "candidate",
+        "library",
+        "country",
+        "rank",
+        "nomination_mean",
+        "advisor",
+        "review_status",
+        *(criterion.name for criterion in criteria),
+        "review_mean",
+        "recommendation",
+        "comment",
+        "conflict_note",
+        "submitted_at",
+    ]
+    ranked = rank_nominations(cohort=cohort)
+    reviews = defaultdict(list)
+    for review in (
+        Review.objects.filter(nomination__in=[entry.nomination for entry in ranked])
+        .select_related("advisor")
+        .prefetch_related("scores")
+        .order_by("advisor__display_name", "advisor_id")
+    ):
+        reviews[review.nomination_id].append(review)
+    for entry in ranked:
+        for review in reviews[entry.nomination.pk]:
+            given = {score.criterion_id: score.value for score in review.scores.all()}
+            values = [v for v in given.values() if v is not None]
+            yield [
+                entry.nomination.pk,
+                entry.nomination.candidate_name,
+                entry.nomination.library.name if entry.nomination.library else "",
+                entry.country_name,
+                entry.rank if entry.rank is not None else "",
+                "" if entry.mean is None else round(entry.mean, 4),
+                str(review.advisor),
+                review.status,
+                *(_score_cell(given, criterion) for criterion in criteria),
+                round(statistics.fmean(values), 4)
+                if values and review.status == ReviewStatus.SUBMITTED
+                else "",
+                review.recommendation,
+                review.comment,
+                review.conflict_note,
+                review.submitted_at or "",
+            ]
+
+
+def _score_cell(given: dict[int, int | None], criterion: Criterion) -> object:
+    if criterion.pk not in given:
+        return ""
+    value = given[criterion.pk]
+    return "n/a" if value is None else value

@@ -11,6 +11,11 @@ urlpatterns = [
         name="ranking",
     ),
     path(
+        "cohorts/<slug:cohort_slug>/selection/reviews.csv",
+        ranking_views.reviews_csv,
+        name="reviews_csv",
+    ),
+    path(
         "cohorts/<slug:cohort_slug>/selection/diversity/",
         ranking_views.diversity_page,
         name="diversity",

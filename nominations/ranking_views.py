@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from cohorts.permissions import Perm, cohort_perm_required, cohort_perms
+from metlib.spreadsheets import csv_download
 
 from . import ranking
 from .diversity import diversity_of
@@ -67,7 +68,7 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
         )
     sort = ranking.valid_sort(request.GET.get("sort"))
     criteria = ranking.cohort_criteria(cohort=cohort)
-    ranked = ranking.sort_ranking(ranking.rank_nominations(cohort=cohort), sort=sort)
+    ranked = ranking.sort_ranking(ranking.ranking_for(cohort=cohort, user=request.user), sort=sort)
     return render(
         request,
         "nominations/ranking.html",
@@ -102,3 +103,10 @@ def diversity_page(request: HttpRequest) -> HttpResponse:
             "south_selected": _percent(diversity.global_south_share_selected),
         },
     )
+
+
+@cohort_perm_required(Perm.DECIDE_SELECTION)
+def reviews_csv(request: HttpRequest) -> HttpResponse:
+    """Every review of the ranked nominations, scores, means, rank and comments, as CSV."""
+    cohort = request.cohort
+    return csv_download(rows=ranking.reviews_csv_rows(cohort=cohort), name=f"{cohort.slug}-reviews")

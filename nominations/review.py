@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 from cohorts.models import Cohort, Membership, Role
 from cohorts.permissions import Perm, cohort_perms, has_cohort_perm
 
-from .assignment import assign_all, assign_balanced
+from .assignment import Pair, assign_all, assign_balanced
 from .models import Criterion, Nomination, Recommendation, Review, Score, Selection
 
 logger = logging.getLogger(__name__)
@@ -156,6 +156,7 @@ class ReviewOpening:
     drafts_left_out: int
     reviews_created: int
     reviews_moved: int  # untouched reviews handed to a less loaded advisor (balanced share)
+    kept_apart: int  # nominations kept from an advisor of their library or who nominated them
     deadline_was: datetime | None  # the call's deadline, when opening review moved it to now
 
 
@@ -267,21 +268,54 @@ def open_review(
             .values_list("pk", flat=True)
         )
         advisor_ids = [advisor.pk for advisor in advisors]
+        barred = automatic_conflicts(cohort=cohort, nomination_ids=nomination_ids)
         if assignment == Selection.Assignment.ALL:
-            created, moved = assign_all(nomination_ids=nomination_ids, advisor_ids=advisor_ids)
+            created, moved = assign_all(
+                nomination_ids=nomination_ids, advisor_ids=advisor_ids, barred=barred
+            )
         else:
             created, moved = assign_balanced(
                 nomination_ids=nomination_ids,
                 advisor_ids=advisor_ids,
                 per_nomination=reviewers_per_nomination,
+                barred=barred,
             )
     return ReviewOpening(
         locked=locked,
         drafts_left_out=drafts,
         reviews_created=created,
         reviews_moved=moved,
+        kept_apart=len(barred),
         deadline_was=deadline_was,
     )
+
+
+def automatic_conflicts(*, cohort: Cohort, nomination_ids: list[int]) -> frozenset[Pair]:
+    """(nomination, advisor) pairs never to be assigned: a nominee from the advisor's own
+    library, or one the advisor nominated. A review of such a pair nobody has started is
+    removed (it was assigned before this rule, or before the advisor's library was known)."""
+    libraries = dict(
+        Membership.objects.filter(
+            cohort=cohort, role=Role.ADVISOR, library__isnull=False
+        ).values_list("user_id", "library_id")
+    )
+    advisors = set(
+        Membership.objects.filter(cohort=cohort, role=Role.ADVISOR).values_list(
+            "user_id", flat=True
+        )
+    )
+    barred = set()
+    for pk, library_id, nominator_id in Nomination.objects.filter(
+        pk__in=nomination_ids
+    ).values_list("pk", "library_id", "nominator_id"):
+        barred |= {(pk, a) for a, lib in libraries.items() if lib == library_id}
+        if nominator_id in advisors:
+            barred.add((pk, nominator_id))
+    for nomination_id, advisor_id in barred:
+        Review.objects.filter(
+            nomination_id=nomination_id, advisor_id=advisor_id, status=Status.ASSIGNED
+        ).delete()
+    return frozenset(barred)
 
 
 def _close_call(*, cohort: Cohort, by: Any, now: datetime) -> datetime | None:
@@ -464,6 +498,13 @@ def withdraw_conflict(*, review: Review, by: Any) -> Review:
         problems = _editing_problems(review=locked, by=by)
         if not problems and locked.status != Status.CONFLICT:
             problems.append(_("No conflict of interest is declared on this nomination."))
+        if not problems and locked.others_seen_at is not None:
+            problems.append(
+                _(
+                    "You have seen the other advisors' scores in the ranking: this conflict of "
+                    "interest is final and cannot be withdrawn."
+                )
+            )
         if problems:
             raise ReviewRefused(problems)
         locked.status = Status.ASSIGNED
@@ -561,3 +602,35 @@ def visible_reviews(*, nomination: Nomination, viewer: Any) -> list[Review]:
     if not own_submitted or Selection.objects.filter(cohort=cohort, scores_hidden=True).exists():
         return []
     return list(reviews.filter(status=Status.SUBMITTED).exclude(advisor=viewer))
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One advisor's review in the facilitator's side-by-side table."""
+
+    review: Review
+    # Per criterion, in the criteria's order: (answered, score); a score of None answered
+    # is "not applicable".
+    scores: list[tuple[bool, int | None]]
+
+
+def reviews_side_by_side(
+    *, nomination: Nomination, viewer: Any
+) -> tuple[list[Criterion], list[ReviewRow]] | None:
+    """Every review of ``nomination`` with each advisor's scores per criterion, comment and
+    conflict note, for whoever decides the selection; None for anyone else (an advisor sees
+    the others' reviews on their own review page, without names). Two queries."""
+    cohort = nomination.cohort
+    if not has_cohort_perm(user=viewer, cohort=cohort, perm=Perm.DECIDE_SELECTION):
+        return None
+    criteria = list(Criterion.objects.filter(cohort=cohort).order_by("position", "pk"))
+    rows = []
+    for review in visible_reviews(nomination=nomination, viewer=viewer):
+        given = {score.criterion_id: score.value for score in review.scores.all()}
+        rows.append(
+            ReviewRow(
+                review=review,
+                scores=[(c.pk in given, given.get(c.pk)) for c in criteria],
+            )
+        )
+    return criteria, rows

@@ -186,6 +186,18 @@ def _report_opening(request: HttpRequest, opening: reviewing.ReviewOpening) -> N
             )
             % {"count": opening.reviews_moved},
         )
+    if opening.kept_apart:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s review was not assigned: the nominee is from the advisor's own "
+                "library or was nominated by them.",
+                "%(count)s reviews were not assigned: the nominee is from the advisor's own "
+                "library or was nominated by them.",
+                opening.kept_apart,
+            )
+            % {"count": opening.kept_apart},
+        )
     if opening.drafts_left_out:
         messages.warning(
             request,

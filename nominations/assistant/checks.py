@@ -63,6 +63,12 @@ def _pinned_in_reasons(problem: Problem) -> list[str]:
                     f"Pinned in: {count} from {country}, but at most "
                     f"{rules.max_per_country} per country are allowed."
                 )
+    barred = [c for c in pinned if c.barred_by_stipend_rule]
+    if barred:
+        reasons.append(
+            f"Pinned in: {names_of(barred)} {'needs' if len(barred) == 1 else 'need'} a travel "
+            f"stipend that {rules.stipend_rule} does not give."
+        )
     needing = sum(candidate.needs_stipend for candidate in pinned)
     if needing > rules.stipends_available >= 0:
         reasons.append(

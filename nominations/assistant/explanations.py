@@ -115,7 +115,7 @@ def _explain_selected(outcome: _Outcome) -> _Ins:
     reasons, on_score, kept = {}, [], {}
     for index in outcome.selected:
         if problem.pinned_in(index):
-            why, reason = "pinned", "in: pinned"
+            why, reason = "pinned", f"in: pinned{_by_whom(problem, index)}"
         else:
             why, reason = _structural_reason(outcome, index)
         if why:
@@ -125,6 +125,12 @@ def _explain_selected(outcome: _Outcome) -> _Ins:
             on_score.append(index)
         reasons[index] = _unreviewed(problem.candidates[index], reason)
     return _Ins(reasons=reasons, on_score=on_score, kept=kept)
+
+
+def _by_whom(problem: Problem, index: int) -> str:
+    """ " by <name>" of whoever pinned the candidate, when the caller said."""
+    who = dict(problem.constraints.pinned_by).get(problem.candidates[index].id)
+    return f" by {who}" if who else ""
 
 
 def _beaten_by(outcome: _Outcome, index: int) -> list[int]:
@@ -196,8 +202,14 @@ def _explain_out(outcome: _Outcome, index: int, *, ins: _Ins) -> str:
     """Why a candidate is out: the first rule, in this order, that keeps them out."""
     problem = outcome.problem
     candidate = problem.candidates[index]
+    if candidate.barred_by_stipend_rule:
+        return _unreviewed(
+            candidate,
+            f"out: needs a travel stipend, and {problem.constraints.stipend_rule} "
+            "does not give this nominee one",
+        )
     if not problem.available(index):
-        return _unreviewed(candidate, "out: pinned out")
+        return _unreviewed(candidate, f"out: pinned out{_by_whom(problem, index)}")
     reason = (
         _country_reason(outcome, index)
         or _stipend_reason(outcome, index)

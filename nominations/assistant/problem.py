@@ -32,11 +32,17 @@ class Candidate:
     continent: str
     project_kind: str
     needs_stipend: bool = False  # participation is conditional on a travel stipend
+    may_get_stipend: bool = True  # the call's stipend rule allows them one
     label: str = ""
 
     @property
     def name(self) -> str:
         return f"#{self.id} {self.label}" if self.label else f"#{self.id}"
+
+    @property
+    def barred_by_stipend_rule(self) -> bool:
+        """Their participation depends on a stipend the call's rule does not give them."""
+        return self.needs_stipend and not self.may_get_stipend
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,8 @@ class Constraints:
     represent_every_continent: bool = True
     pinned_in: frozenset[int] = frozenset()
     pinned_out: frozenset[int] = frozenset()
+    stipend_rule: str = "the call's stipend rule"  # who may receive one, in words
+    pinned_by: tuple[tuple[int, str], ...] = ()  # (candidate id, who pinned them), when known
 
 
 @dataclass(frozen=True)
@@ -93,7 +101,10 @@ class Problem:
         return len(self.candidates)
 
     def available(self, index: int) -> bool:
-        return self.candidates[index].id not in self.constraints.pinned_out
+        candidate = self.candidates[index]
+        return candidate.id not in self.constraints.pinned_out and not (
+            candidate.barred_by_stipend_rule
+        )
 
     def pinned_in(self, index: int) -> bool:
         return self.candidates[index].id in self.constraints.pinned_in
@@ -116,7 +127,11 @@ def prepare(*, candidates: Iterable[Candidate], constraints: Constraints) -> Pro
     ids = [candidate.id for candidate in ordered]
     if len(set(ids)) != len(ids):
         raise ValueError("Two candidates share an id.")
-    kinds_present = {c.project_kind for c in ordered if c.id not in constraints.pinned_out}
+    kinds_present = {
+        c.project_kind
+        for c in ordered
+        if c.id not in constraints.pinned_out and not c.barred_by_stipend_rule
+    }
     return Problem(
         candidates=ordered,
         constraints=constraints,

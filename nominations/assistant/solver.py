@@ -114,7 +114,11 @@ def _bounds(model: _Model) -> Bounds:
     for index in range(problem.size):
         if problem.pinned_in(index) and model.relaxed != PINNED_IN:
             lower[index] = 1
-        if not problem.available(index) and model.relaxed != PINNED_OUT:
+        if problem.candidates[index].id in problem.constraints.pinned_out and (
+            model.relaxed != PINNED_OUT
+        ):
+            upper[index] = 0
+        if problem.candidates[index].barred_by_stipend_rule:  # the call's rule never gives
             upper[index] = 0
     slackless = model.relaxed in (None, PINNED_IN, PINNED_OUT)
     upper[model.slack] = 0 if slackless else _slack_room(problem)

@@ -35,7 +35,9 @@ from .proposals import (
     run_assistant,
 )
 from .publishing import (
+    PromotionPreview,
     promote_from_waitlist,
+    promotion_preview,
     publish_results,
     publish_selection,
     resume_publication,
@@ -48,6 +50,7 @@ __all__ = [
     "TOLD_STATUSES",
     "Applied",
     "DecisionRow",
+    "PromotionPreview",
     "SelectionRefused",
     "Tally",
     "apply_proposal",
@@ -61,6 +64,7 @@ __all__ = [
     "pin",
     "pins_of",
     "promote_from_waitlist",
+    "promotion_preview",
     "publication_problems",
     "publish_results",
     "publish_selection",

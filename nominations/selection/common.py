@@ -28,6 +28,17 @@ class SelectionRefused(Exception):
         self.message = message
 
 
+def refuse_stipend_against_rule(*, nomination: Nomination) -> None:
+    """A travel stipend only for a nominee the cohort's stipend rule allows one."""
+    if not nomination.cohort.may_receive_stipend(nomination.library):
+        raise SelectionRefused(
+            _(
+                "The call gives travel stipends only to nominees whose library is in the "
+                "Global South: this nominee may not receive one."
+            )
+        )
+
+
 def require_manager(*, user: Any, cohort: Cohort) -> None:
     if not has_cohort_perm(user=user, cohort=cohort, perm=Perm.DECIDE_SELECTION):
         raise PermissionDenied

@@ -29,6 +29,7 @@ class DecisionRow:
     events: list[DecisionEvent]
     pin: str
     mails: list[Email] = field(default_factory=list)
+    may_get_stipend: bool = True  # under the cohort's stipend rule
 
     @property
     def can_be_promoted(self) -> bool:
@@ -78,6 +79,7 @@ def decision_rows(*, cohort: Cohort, published: bool = False) -> list[DecisionRo
                 decision=decision,
                 events=list(nomination.decision_events.all()),
                 pin=pinned.direction if pinned else "",
+                may_get_stipend=cohort.may_receive_stipend(nomination.library),
                 mails=[
                     mails[key]
                     for key in (_mail_keys(nomination, decision.outcome) if decision else [])
@@ -136,4 +138,13 @@ def publication_problems(*, selection: Selection, counts: Tally) -> list[str]:
         )
     if not counts.unpublished and not counts.undecided:
         problems.append(_("There is no decision to publish."))
+    budget = selection.cohort.stipends_available
+    if counts.stipends > budget:
+        problems.append(
+            _(
+                "%(count)s travel stipends are awarded but the budget has %(budget)s: award fewer "
+                "before the results are sent."
+            )
+            % {"count": counts.stipends, "budget": budget}
+        )
     return problems

@@ -12,6 +12,7 @@ from .common import (
     NOTE_LENGTH,
     SelectionRefused,
     locked_selection,
+    refuse_stipend_against_rule,
     refuse_when_published,
     require_manager,
 )
@@ -71,8 +72,9 @@ def decide(
 ) -> Decision:
     """Record the facilitator's draft decision on a nomination under review.
 
-    Nobody is told until :func:`publish_selection`. A stipend goes only with an acceptance
-    (awarding more stipends than the cohort has is allowed: the diversity page warns).
+    Nobody is told until :func:`publish_selection`. A stipend goes only with an acceptance,
+    and only to a nominee the cohort's stipend rule allows one (awarding more stipends than
+    the cohort has is allowed in a draft: the decisions page warns, promotion asks why).
     Refused once the results are published; promotion from the waitlist is the one change
     still possible then (:func:`promote_from_waitlist`).
     """
@@ -84,6 +86,8 @@ def decide(
         locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
         if locked.status != Status.UNDER_REVIEW:
             raise SelectionRefused(_("Only a nomination under review can be decided."))
+        if stipend_awarded:
+            refuse_stipend_against_rule(nomination=locked)
         return write_decision(
             nomination=locked,
             by=by,
@@ -113,8 +117,9 @@ def clear_decision(*, nomination: Nomination, by: Any) -> bool:
     return True
 
 
-def pin(*, nomination: Nomination, by: Any, direction: str | None) -> Pin | None:
-    """Pin a nomination under review in or out of the assistant's proposals; None unpins."""
+def pin(*, nomination: Nomination, by: Any, direction: str | None, reason: str = "") -> Pin | None:
+    """Pin a nomination under review in or out of the assistant's proposals, saying why;
+    None unpins. Who pinned and why go into the assistant's explanation."""
     require_manager(user=by, cohort=nomination.cohort)
     if direction is not None and direction not in Pin.Direction.values:
         raise SelectionRefused(_("Pin a nomination in or out."))
@@ -124,6 +129,7 @@ def pin(*, nomination: Nomination, by: Any, direction: str | None) -> Pin | None
         Pin.objects.filter(nomination=nomination).delete()
         return None
     pinned, _created = Pin.objects.update_or_create(
-        nomination=nomination, defaults={"direction": direction, "by": by}
+        nomination=nomination,
+        defaults={"direction": direction, "by": by, "reason": reason.strip()[:200]},
     )
     return pinned

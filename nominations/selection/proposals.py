@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts import geography
-from cohorts.models import Cohort
+from cohorts.models import Cohort, StipendRule
 
 from .. import assistant, ranking
 from ..models import Decision, Nomination, Pin
@@ -29,13 +29,21 @@ from .decisions import write_decision
 Status = Nomination.Status
 Outcome = Decision.Outcome
 
+# The assistant speaks plain English (its sentences are not translated yet).
+STIPEND_RULE_WORDS = {
+    StipendRule.GLOBAL_SOUTH: "the call's stipend rule (Global South only)",
+    StipendRule.ANYONE: "the call's stipend rule",
+}
+
 
 def review_scores(*, cohort: Cohort) -> dict[int, float | None]:
     """Each nomination's mean review score (None while unscored), as the ranking computes it."""
     return ranking.mean_scores(cohort=cohort)
 
 
-def _candidate(nomination: Nomination, score: float | None) -> assistant.Candidate:
+def _candidate(
+    nomination: Nomination, score: float | None, *, cohort: Cohort
+) -> assistant.Candidate:
     library = nomination.library
     place = library.geography if library else geography.UNKNOWN
     return assistant.Candidate(
@@ -45,6 +53,7 @@ def _candidate(nomination: Nomination, score: float | None) -> assistant.Candida
         continent=place.continent or _("Unknown continent"),
         project_kind=str(nomination.get_project_kind_display()) or _("Unknown kind"),
         needs_stipend=nomination.stipend_conditional is True,
+        may_get_stipend=cohort.may_receive_stipend(library),
         label=nomination.candidate_name,
     )
 
@@ -57,7 +66,10 @@ def assistant_candidates(*, cohort: Cohort) -> list[assistant.Candidate]:
         .select_related("library")
         .order_by("pk")
     )
-    return [_candidate(nomination, scores.get(nomination.pk)) for nomination in nominations]
+    return [
+        _candidate(nomination, scores.get(nomination.pk), cohort=cohort)
+        for nomination in nominations
+    ]
 
 
 def pins_of(*, cohort: Cohort) -> dict[int, str]:
@@ -74,6 +86,7 @@ def assistant_constraints(*, cohort: Cohort) -> assistant.Constraints:
     settings, and the pins of the nominations under review."""
     selection = selection_settings(cohort)
     pins = pins_of(cohort=cohort)
+    pinners = Pin.objects.filter(nomination_id__in=list(pins)).select_related("by")
     return assistant.Constraints(
         capacity_min=cohort.capacity_min,
         capacity_max=cohort.capacity_max,
@@ -83,6 +96,13 @@ def assistant_constraints(*, cohort: Cohort) -> assistant.Constraints:
         represent_every_continent=selection.represent_every_continent,
         pinned_in=frozenset(pk for pk, way in pins.items() if way == Pin.Direction.IN),
         pinned_out=frozenset(pk for pk, way in pins.items() if way == Pin.Direction.OUT),
+        stipend_rule=STIPEND_RULE_WORDS.get(cohort.stipend_rule, "the call's stipend rule"),
+        pinned_by=tuple(
+            sorted(
+                (pin.nomination_id, f"{pin.by}: {pin.reason}" if pin.reason else str(pin.by))
+                for pin in pinners
+            )
+        ),
     )
 
 

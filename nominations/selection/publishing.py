@@ -1,5 +1,6 @@
 """Publishing every result at once, and promotion from the waitlist."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -14,13 +15,14 @@ from .common import (
     NOTE_LENGTH,
     SelectionRefused,
     locked_selection,
+    refuse_stipend_against_rule,
     require_manager,
     selection_settings,
 )
 from .decision_page import decision_rows, publication_problems, tally
 from .decisions import record_event
 from .enrolment import enrol_participant
-from .result_mails import queue_result_mails
+from .result_mails import queue_result_mails, result_recipients
 
 Status = Nomination.Status
 Outcome = Decision.Outcome
@@ -115,13 +117,72 @@ def _tell(*, decision: Decision, by: Any, promoted: bool = False) -> None:
     record_event(nomination=nomination, action=action, decision=decision, by=by, at=now)
 
 
+@dataclass(frozen=True)
+class PromotionPreview:
+    """What promoting someone would do, shown before anything is sent."""
+
+    recipients: list[str]  # who gets the acceptance mail
+    stipend_awarded: bool
+    stipends_after: int  # travel stipends awarded once this promotion is made
+    stipends_available: int
+
+    @property
+    def over_budget(self) -> bool:
+        return self.stipend_awarded and self.stipends_after > self.stipends_available
+
+
+def _stipends_awarded(cohort: Cohort, *, besides: Nomination) -> int:
+    return (
+        Decision.objects.filter(
+            nomination__cohort=cohort, outcome=Outcome.ACCEPTED, stipend_awarded=True
+        )
+        .exclude(nomination=besides)
+        .count()
+    )
+
+
+def promotion_preview(*, nomination: Nomination, stipend_awarded: bool) -> PromotionPreview:
+    """The mails a promotion would send and the stipend budget after it. Changes nothing;
+    refused for someone who cannot be promoted."""
+    cohort = nomination.cohort
+    if not Decision.objects.filter(
+        nomination=nomination,
+        published_at__isnull=False,
+        outcome=Outcome.WAITLISTED,
+        nomination__status=Status.WAITLISTED,
+    ).exists():
+        raise SelectionRefused(
+            _("Only someone who has been told they are on the waitlist can be promoted.")
+        )
+    if stipend_awarded:
+        refuse_stipend_against_rule(nomination=nomination)
+    return PromotionPreview(
+        recipients=[address for address, _nominator in result_recipients(nomination)],
+        stipend_awarded=stipend_awarded,
+        stipends_after=_stipends_awarded(cohort, besides=nomination) + stipend_awarded,
+        stipends_available=cohort.stipends_available,
+    )
+
+
 def promote_from_waitlist(
-    *, nomination: Nomination, by: Any, stipend_awarded: bool = False, note: str = ""
+    *,
+    nomination: Nomination,
+    by: Any,
+    stipend_awarded: bool = False,
+    note: str = "",
+    over_budget_reason: str = "",
 ) -> Decision:
     """Accept someone who was told they are on the waitlist: their membership, their account,
-    and one acceptance mail (the same key as any acceptance, so never a second one)."""
+    and one acceptance mail (the same key as any acceptance, so never a second one).
+
+    A stipend only for a nominee the cohort's stipend rule allows one; one beyond the budget
+    is refused unless ``over_budget_reason`` says why, and the reason goes on the audit trail.
+    Both are checked before any mail is written.
+    """
     require_manager(user=by, cohort=nomination.cohort)
+    over_budget_reason = over_budget_reason.strip()
     with transaction.atomic():
+        locked_selection(nomination.cohort)  # promotions take turns: the budget holds
         decision = (
             Decision.objects.select_for_update(of=("self",))
             .select_related("nomination__cohort", "nomination__library", "nomination__nominator")
@@ -137,9 +198,24 @@ def promote_from_waitlist(
             raise SelectionRefused(
                 _("Only someone who has been told they are on the waitlist can be promoted.")
             )
+        note = note.strip() or decision.note
+        if stipend_awarded:
+            refuse_stipend_against_rule(nomination=decision.nomination)
+            if promotion_preview(nomination=nomination, stipend_awarded=True).over_budget:
+                if not over_budget_reason:
+                    raise SelectionRefused(
+                        _(
+                            "This stipend would go beyond the cohort's budget: give the reason "
+                            "for going over it, or promote without a stipend."
+                        )
+                    )
+                note = _("Over the stipend budget: %(reason)s. %(note)s") % {
+                    "reason": over_budget_reason,
+                    "note": note,
+                }
         decision.outcome = Outcome.ACCEPTED
         decision.stipend_awarded = stipend_awarded
-        decision.note = note.strip()[:NOTE_LENGTH] or decision.note
+        decision.note = note.strip()[:NOTE_LENGTH]
         decision.decided_by = by
         decision.decided_at = timezone.now()
         decision.save()

@@ -11,7 +11,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from cohorts.models import Cohort, Membership, Role
+from cohorts.models import Cohort, Membership, Role, StipendRule
 from metlib.models import Email
 
 from ..factories import CallFactory, UserFactory
@@ -21,6 +21,8 @@ pytestmark = pytest.mark.django_db
 
 def test_next_year_without_a_developer(client, cohort, django_capture_on_commit_callbacks):
     CallFactory(cohort=cohort, introduction="Our own words about the programme.")
+    cohort.stipend_rule = StipendRule.ANYONE  # another programme's call, another promise
+    cohort.save()
     manager = UserFactory(email="manager@example.org")
     cohort.programme.managers.add(manager)
     client.force_login(manager)
@@ -47,6 +49,7 @@ def test_next_year_without_a_developer(client, cohort, django_capture_on_commit_
         },
     )
     new = Cohort.objects.get(slug="next-year-2031")
+    assert new.stipend_rule == StipendRule.ANYONE  # the stipend rule carries over
     team_url = reverse("cohorts:team", kwargs={"cohort_slug": new.slug})
     client.post(team_url, {"email": "new.facilitator@example.org", "role": "facilitator"})
     invitation = Email.objects.get(to="new.facilitator@example.org")

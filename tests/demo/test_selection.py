@@ -179,6 +179,17 @@ def test_demo_selection_accepts_18_from_at_least_8_countries_and_is_published():
     for decision in stipends:
         assert decision.outcome == Outcome.ACCEPTED
         assert decision.nomination.stipend_conditional
+        assert decision.nomination.library.geography.global_south  # the call's stipend rule
+    barred = [
+        decision
+        for decision in decisions
+        if decision.nomination.stipend_conditional
+        and not decision.nomination.library.geography.global_south
+    ]
+    for decision in barred:  # said in words, naming the rule
+        assert not decision.stipend_awarded
+        if decision.outcome != Outcome.ACCEPTED:
+            assert "stipend rule (Global South only)" in decision.note, decision.note
     for decision in decisions:
         assert decision.nomination.status == decision.outcome
         assert decision.published_at == PUBLISHED_AT

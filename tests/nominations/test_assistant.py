@@ -162,6 +162,32 @@ def test_stipends_go_to_the_best_scores_among_those_who_need_one():
     assert proposal.explanations[4] == "out: needs a stipend; all 3 are taken by higher scores"
 
 
+def test_stipends_go_only_to_nominees_the_calls_rule_allows_one():
+    serbian = replace(abroad(1, 4.9, stipend=True), may_get_stipend=False)
+    mexican = abroad(2, 4.0, stipend=True)
+    covers_travel = replace(abroad(3, 3.0), may_get_stipend=False)
+    rule = "the call's stipend rule (Global South only)"
+
+    proposal = propose([serbian, mexican, covers_travel], stipends_available=3, stipend_rule=rule)
+
+    assert proposal.selected == (2, 3)
+    assert proposal.stipends_used == 1
+    assert proposal.explanations[1] == (
+        "out: needs a travel stipend, and the call's stipend rule (Global South only) does not "
+        "give this nominee one"
+    )
+
+
+def test_pinning_in_a_nominee_the_stipend_rule_bars_is_refused_naming_them():
+    barred = replace(abroad(1, stipend=True), may_get_stipend=False)
+    with pytest.raises(Infeasible) as refused:
+        propose([barred, abroad(2)], stipends_available=3, pinned_in=frozenset({1}))
+    assert refused.value.reasons == [
+        "Pinned in: #1 Candidate 1 needs a travel stipend that the call's stipend rule does "
+        "not give."
+    ]
+
+
 def test_no_stipend_available():
     proposal = propose([abroad(1, 4.0, stipend=True), abroad(2, 3.0)])
 

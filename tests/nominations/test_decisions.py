@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from cohorts.models import Membership, Role
+from cohorts.models import Membership, Role, StipendRule
 from metlib.models import Email, User
 from nominations import selection, tasks
 from nominations.assistant import Infeasible, Proposal
@@ -153,11 +153,28 @@ def test_a_stipend_is_refused_unless_accepted(trio, facilitator, outcome):
 
 
 def test_more_stipends_than_the_cohort_has_are_allowed_when_accepted(trio, facilitator):
-    for nomination in trio.values():
+    for nomination in (trio["ana"], trio["cem"]):  # Brazil and Türkiye: the Global South
         selection.decide(
             nomination=nomination, by=facilitator, outcome=Outcome.ACCEPTED, stipend_awarded=True
         )
-    assert Decision.objects.filter(stipend_awarded=True).count() == 3  # the cohort has 1
+    assert Decision.objects.filter(stipend_awarded=True).count() == 2  # the cohort has 1
+
+
+def test_a_stipend_the_calls_rule_does_not_give_is_refused(cohort, trio, facilitator):
+    assert cohort.stipend_rule == StipendRule.GLOBAL_SOUTH  # a new cohort's default
+    with pytest.raises(selection.SelectionRefused, match="only to nominees whose library"):
+        selection.decide(
+            nomination=trio["bo"], by=facilitator, outcome=Outcome.ACCEPTED, stipend_awarded=True
+        )  # Sweden
+    assert not Decision.objects.exists()
+
+    cohort.stipend_rule = StipendRule.ANYONE
+    cohort.save()
+    trio["bo"].refresh_from_db()
+    decision = selection.decide(
+        nomination=trio["bo"], by=facilitator, outcome=Outcome.ACCEPTED, stipend_awarded=True
+    )
+    assert decision.stipend_awarded
 
 
 def test_clear_decision_removes_the_draft_and_the_trail_keeps_it(trio, facilitator):
@@ -188,7 +205,7 @@ def test_decide_is_refused_when_the_person_may_not_decide(trio, cohort, make_mem
 
 def test_decision_form_saves_and_clears_from_the_page(client, cohort, trio, facilitator):
     client.force_login(facilitator)
-    bo = trio["bo"]
+    bo = trio["cem"]  # from Türkiye: the call's stipend rule allows them one
     response = client.post(
         url("decide", cohort, pk=bo.pk),
         {"outcome": "accepted", "stipend_awarded": "on", "note": "Pinned by the group."},
@@ -263,13 +280,24 @@ def test_pins_change_the_proposal_and_unpinning_restores_it(cohort, trio, facili
     selection.pin(nomination=trio["ana"], by=facilitator, direction=Pin.Direction.OUT)
     proposal = selection.run_assistant(cohort=cohort)
     assert set(proposal.selected) == {trio["bo"].pk, trio["cem"].pk}
-    assert proposal.explanations[trio["cem"].pk] == "in: pinned"
-    assert proposal.explanations[trio["ana"].pk] == "out: pinned out"
+    assert proposal.explanations[trio["cem"].pk] == f"in: pinned by {facilitator}"
+    assert proposal.explanations[trio["ana"].pk] == f"out: pinned out by {facilitator}"
 
     selection.pin(nomination=trio["cem"], by=facilitator, direction=None)
     selection.pin(nomination=trio["ana"], by=facilitator, direction=None)
     assert not Pin.objects.exists()
     assert selection.run_assistant(cohort=cohort).selected == (trio["ana"].pk, trio["bo"].pk)
+
+
+def test_a_pin_says_who_pinned_and_why_in_the_explanation(client, cohort, trio, facilitator):
+    client.force_login(facilitator)
+    page = client.post(
+        url("assistant_pin", cohort, pk=trio["cem"].pk),
+        {"direction": "in", "reason": "The only library from Türkiye"},
+    ).content.decode()
+    expected = f"in: pinned by {facilitator}: The only library from Türkiye"
+    assert selection.run_assistant(cohort=cohort).explanations[trio["cem"].pk] == expected
+    assert expected in page
 
 
 def test_same_input_same_answer(cohort, trio):
@@ -309,6 +337,7 @@ def test_assistant_page_shows_the_rules_and_the_proposal_with_reasons(
     assert page.count("<h1>") == 1
     assert "At most per country" in page
     assert "Run the assistant" in page
+    assert "Who may receive one: Nominees whose library is in the Global South" in page
 
     page = client.post(url("assistant_run", cohort)).content.decode()
     assert "Selected" in page
@@ -627,8 +656,15 @@ def test_promotion_sends_exactly_one_acceptance_and_enrols(
     client.force_login(facilitator)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url("promote", cohort, pk=bo.pk), {"note": "Ana's place freed up."})
-        client.post(url("promote", cohort, pk=bo.pk), {"note": "Pressed again."})
+        page = client.post(url("promote", cohort, pk=bo.pk), {"note": "Ana's place freed up."})
+    assert page.status_code == 200  # the confirmation step: nothing sent yet
+    assert not mail.outbox
+    assert "Nothing is sent until you confirm" in page.content.decode()
+    assert bo.candidate_email in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = {"note": "Ana's place freed up.", "confirm": "yes"}
+        client.post(url("promote", cohort, pk=bo.pk), confirmed)
+        client.post(url("promote", cohort, pk=bo.pk), {"note": "Pressed again.", "confirm": "yes"})
     with pytest.raises(selection.SelectionRefused, match="waitlist"):
         selection.promote_from_waitlist(nomination=bo, by=facilitator)
 
@@ -864,3 +900,99 @@ def test_interrupted_publication_is_finished_by_the_periodic_sweep(
     assert not Decision.objects.filter(published_at__isnull=True).exists()
     assert Email.objects.count() == 6
     assert selection.cohorts_with_untold_results() == []
+
+
+def test_promotion_with_a_stipend_beyond_the_budget_needs_a_reason_before_any_mail(
+    client, cohort, make, facilitator, django_capture_on_commit_callbacks
+):
+    ana = make("Ana", 5, country="BR", stipend=True)
+    dia = make("Dia", 3, country="MX", stipend=True)
+    selection.decide(nomination=ana, by=facilitator, outcome=Outcome.ACCEPTED, stipend_awarded=True)
+    selection.decide(nomination=dia, by=facilitator, outcome=Outcome.WAITLISTED)
+    publish(cohort, facilitator, django_capture_on_commit_callbacks)  # 1 of 1 stipend used
+    mail.outbox.clear()
+    client.force_login(facilitator)
+    address = url("promote", cohort, pk=dia.pk)
+    typed = {"stipend_awarded": "on", "note": "Ana's colleague.", "confirm": "yes"}
+
+    step = client.post(address, {"stipend_awarded": "on", "note": "Ana's colleague."})
+    refused = client.post(address, typed)
+
+    for page in (step, refused):
+        text = page.content.decode()
+        assert page.status_code == 200
+        assert "Travel stipends awarded after this: 2 of 1" in text
+        assert "Reason for going over the stipend budget" in text
+        assert "Ana&#x27;s colleague." in text  # what was typed stays
+    assert "give the reason for going over it" in refused.content.decode()
+    assert not mail.outbox
+    assert not Email.objects.filter(key__endswith=":result:accepted").exclude(
+        to__in=[ana.candidate_email, ana.nominator_email]
+    )
+    dia.refresh_from_db()
+    assert dia.status == Status.WAITLISTED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(address, {**typed, "over_budget_reason": "A sponsor pays the fourth"})
+
+    dia.refresh_from_db()
+    assert (dia.status, dia.decision.stipend_awarded) == (Status.ACCEPTED, True)
+    event = DecisionEvent.objects.get(nomination=dia, action=Action.PROMOTED)
+    assert event.note.startswith("Over the stipend budget: A sponsor pays the fourth.")
+    assert event.by == facilitator
+    assert len(mails_to(dia.candidate_email)) == 1
+
+
+def test_promotion_with_a_stipend_the_rule_does_not_give_is_refused(
+    client, cohort, make, facilitator, django_capture_on_commit_callbacks
+):
+    eli = make("Eli", 3, country="RS", stipend=True)  # Serbia: not in the Global South
+    selection.decide(nomination=eli, by=facilitator, outcome=Outcome.WAITLISTED)
+    publish(cohort, facilitator, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    with pytest.raises(selection.SelectionRefused, match="Global South"):
+        selection.promote_from_waitlist(nomination=eli, by=facilitator, stipend_awarded=True)
+    client.force_login(facilitator)
+    response = client.post(
+        url("promote", cohort, pk=eli.pk), {"stipend_awarded": "on", "confirm": "yes"}, follow=True
+    )
+    assert "Global South" in response.content.decode()
+    assert not mail.outbox
+    eli.refresh_from_db()
+    assert eli.status == Status.WAITLISTED
+
+
+def test_publish_is_refused_while_stipends_exceed_the_budget_and_sends_nothing(
+    client, cohort, trio, facilitator, django_capture_on_commit_callbacks
+):
+    decide_all(trio, facilitator)  # Ana (Brazil): 1 of 1
+    selection.decide(
+        nomination=trio["cem"], by=facilitator, outcome=Outcome.ACCEPTED, stipend_awarded=True
+    )  # Türkiye: 2 of 1
+    client.force_login(facilitator)
+
+    page = client.get(url("publish", cohort)).content.decode()
+    assert "2 travel stipends are awarded but the budget has 1" in page
+    with pytest.raises(selection.SelectionRefused, match="budget has 1"):
+        publish(cohort, facilitator, django_capture_on_commit_callbacks)
+    assert not Email.objects.exists()
+    assert selection.selection_settings(cohort).published_at is None
+
+
+def test_assistant_page_after_publication_says_no_count_of_nobody(
+    client, cohort, trio, facilitator, django_capture_on_commit_callbacks
+):
+    decide_all(trio, facilitator)
+    publish(cohort, facilitator, django_capture_on_commit_callbacks)
+    client.force_login(facilitator)
+    page = client.get(url("assistant", cohort)).content.decode()
+    assert "the participation of 0 nominees" not in page
+    assert "Who may receive one:" in page
+
+
+def test_decisions_page_marks_nominees_the_stipend_rule_gives_none(
+    client, cohort, trio, facilitator
+):
+    client.force_login(facilitator)
+    page = client.get(url("decisions", cohort)).content.decode()
+    assert page.count("the call's stipend rule gives no stipend") == 1  # Bo, from Sweden

@@ -227,6 +227,21 @@ def test_diversity_warns_when_selected_needs_a_stipend_not_awarded(cohort, nomin
     assert diversity.STIPENDS_OVER_BUDGET not in kinds(diversity_of(cohort=cohort))
 
 
+def test_diversity_warns_when_a_stipend_breaks_the_calls_stipend_rule(cohort, nominate):
+    nominate("RS", outcome=Outcome.ACCEPTED, stipend=True, awarded=True)  # Serbia
+    nominate("MX", outcome=Outcome.ACCEPTED, stipend=True, awarded=True)
+    nominate("MX", outcome=Outcome.WAITLISTED, stipend=True)
+
+    found = diversity_of(cohort=cohort)
+
+    messages = [w.message for w in found.warnings]
+    assert "1 travel stipend goes to a nominee the call's stipend rule does not give one" in (
+        messages
+    )
+    # Side by side: 2 of 3 nominations from the Global South, 1 of the 2 selected.
+    assert (found.global_south.nominated, found.global_south.selected) == (2, 1)
+
+
 def test_diversity_warns_when_too_few_kinds_of_project_selected(cohort, nominate):
     SelectionFactory(cohort=cohort, min_project_kinds=3)
     nominate("ES", outcome=Outcome.ACCEPTED)

@@ -322,5 +322,5 @@ def test_advisor_reviews_facilitator_runs_assistant_pins_one_and_publishes(
         assert to_nominator.subject == f"Your nomination of {name} for {cohort.name}: {words}"
         assert to_nominator.status == Email.Status.SENT
     accepted = Decision.objects.get(nomination=nominations[pinned])
-    assert accepted.note == "Selection assistant: in: pinned"
+    assert accepted.note.startswith("Selection assistant: in: pinned by ")
     assert nominations["Esi Mensah"].decision.stipend_awarded

@@ -130,6 +130,7 @@ EXPECTED: dict[str, str] = {
     "nominations:publish": "302 403 403 403 403 403 403 200 403 403 200",
     "nominations:publish_resume": "302 403 403 403 403 403 403 405 403 403 405",
     "nominations:ranking": "302 403 403 403 403 403 403 200 403 403 200",
+    "nominations:reviews_csv": "302 403 403 403 403 403 403 200 403 403 200",
     "nominations:review_conflict": "302 403 403 403 403 403 405 405 403 403 405",
     "nominations:review_conflict_withdraw": "302 403 403 403 403 403 405 405 403 403 405",
     "nominations:review_detail": "302 403 403 403 403 403 200 404 403 403 404",

@@ -1,0 +1,72 @@
+"""The call's stipend rule as a rule of the cohort: said on the call page, asked of those who
+may receive a stipend on the nomination form (the selection's side is in test_decisions.py,
+test_assistant.py and test_diversity.py)."""
+
+import pytest
+from django.urls import reverse
+
+from cohorts.models import StipendRule
+from nominations.models import Nomination
+
+from ..factories import CallFactory, LibraryFactory, ThemeFactory, UserFactory
+from .nominating import complete_post
+
+
+@pytest.fixture
+def call(cohort):
+    ThemeFactory(cohort=cohort, name="Urban Mobility")
+    return CallFactory(cohort=cohort)
+
+
+@pytest.fixture
+def nominator(db):
+    return UserFactory(email="director@library.example", display_name="Dana Director")
+
+
+def nominate(client, call, nominator, library):
+    client.force_login(nominator)
+    data = complete_post(
+        call.cohort, library, stipend_conditional="yes", stipend_reason="No travel budget."
+    )
+    return client.post(reverse("nominations:nominate", args=[call.cohort.slug]), data)
+
+
+def test_the_call_page_says_who_may_receive_a_stipend(client, call):
+    page = client.get(reverse("nominations:call", args=[call.cohort.slug])).content.decode()
+    assert "Who may receive one: Nominees whose library is in the Global South" in page
+
+
+def test_the_form_refuses_a_stipend_the_rule_does_not_give_and_keeps_what_was_typed(
+    client, call, nominator
+):
+    helsinki = LibraryFactory(country="FI", city_population=1_200_000)
+
+    response = nominate(client, call, nominator, helsinki)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "only to nominees whose library is in the Global South" in page
+    assert "No travel budget." in page
+    assert "Çağla Öztürk" in page
+    assert Nomination.objects.get().status == Nomination.Status.DRAFT
+
+
+def test_the_form_takes_a_stipend_question_from_the_global_south(client, call, nominator):
+    nairobi = LibraryFactory(country="KE", city_population=4_400_000)
+
+    response = nominate(client, call, nominator, nairobi)
+
+    assert response.status_code == 302
+    nomination = Nomination.objects.get()
+    assert (nomination.status, nomination.stipend_conditional) == (
+        Nomination.Status.SUBMITTED,
+        True,
+    )
+
+
+def test_a_cohort_whose_rule_is_anyone_asks_everyone(client, call, nominator):
+    call.cohort.stipend_rule = StipendRule.ANYONE
+    call.cohort.save()
+    helsinki = LibraryFactory(country="FI", city_population=1_200_000)
+
+    assert nominate(client, call, nominator, helsinki).status_code == 302
