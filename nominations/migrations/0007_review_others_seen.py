@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('nominations', '0005_call_texts_in_languages'),
+        ('nominations', '0006_single_line_text'),
     ]
 
     operations = [

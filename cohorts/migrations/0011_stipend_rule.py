@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cohorts', '0009_programme_managers'),
+        ('cohorts', '0010_single_line_text'),
     ]
 
     operations = [

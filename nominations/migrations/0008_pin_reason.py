@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('nominations', '0006_review_others_seen'),
+        ('nominations', '0007_review_others_seen'),
     ]
 
     operations = [

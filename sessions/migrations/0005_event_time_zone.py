@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calendar', '0002_preparation_file_limits_calendar_settings'),
+        ('calendar', '0004_stored_names_from_kind'),
     ]
 
     operations = [
