@@ -39,6 +39,7 @@ def _data(programme, **changes):
         "time_zone": "America/New_York",
         "main_language": "en",
         "stipends_available": "0",
+        "stipend_rule": "global_south",
         "themes-TOTAL_FORMS": "0",
         "themes-INITIAL_FORMS": "0",
         "themes-MIN_NUM_FORMS": "0",
