@@ -202,7 +202,15 @@ def test_the_load_ends_with_a_table_of_sign_ins_then_the_login_line():
     rows = [SIGNIN_ROW.match(line) for line in lines[start + 2 : -1]]
     assert all(rows)
     emails = {row["role"]: row["email"] for row in rows}
-    assert list(emails) == ["facilitator", "advisor", "mentor", "participant", "nominator", "admin"]
+    assert list(emails) == [
+        "facilitator",
+        "advisor",
+        "mentor",
+        "participant",
+        "nominator",
+        "manager",
+        "admin",
+    ]
     users = {role: User.objects.get(email=email) for role, email in emails.items()}
     assert all(user.check_password(DEMO_PASSWORD) for user in users.values())
     assert users["facilitator"].email == FACILITATOR_EMAIL
@@ -217,6 +225,7 @@ def test_the_load_ends_with_a_table_of_sign_ins_then_the_login_line():
         cohort=later, nominator=users["nominator"], status=Status.DRAFT
     ).exists()
     assert users["admin"].is_superuser
+    assert users["manager"].managed_programmes.exists()
     # The README's demo section names the same sign-ins and how to choose the port.
     readme = (settings.BASE_DIR / "README.md").read_text()
     assert all(f"`{email}`" in readme for email in emails.values())

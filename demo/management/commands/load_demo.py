@@ -15,7 +15,7 @@ from demo.calendar import RunningCalendar, load_calendar, load_running_calendar
 from demo.certificates import load_certificates
 from demo.evaluation import load_evaluation
 from demo.nominations import creation_token, load_call, load_nominations
-from demo.people import COHORT_ZONE, DemoResult, load_demo
+from demo.people import COHORT_ZONE, MANAGER_EMAIL, DemoResult, load_demo
 from demo.selection import (
     DemoSelection,
     RunningSelection,
@@ -163,6 +163,11 @@ class Command(BaseCommand):
                 draft.nominator.email,
                 f"finish and submit the draft nominating {draft.candidate_name} "
                 f"({open_cohort.slug})",
+            ),
+            (
+                "manager",
+                MANAGER_EMAIL,
+                "the programme's page from home: start next year's cohort, teams, alumni",
             ),
             ("admin", result.admin_email, "the admin site, /admin/"),
         ]
