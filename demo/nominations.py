@@ -276,18 +276,7 @@ def load_nominations(*, cohort: Cohort, libraries: Iterable[Library]) -> list[No
     accepted, waitlisted or declined: selection is a later part of the demo
     (:mod:`demo.selection`) and sets those.
     """
-    by_name = {library.name: library for library in libraries}
-    facilitator = User.objects.get(email=FACILITATOR_EMAIL)
-    return [
-        load_nomination(
-            row=row,
-            index=index,
-            cohort=cohort,
-            library=by_name[row.library],
-            facilitator=facilitator,
-        )
-        for index, row in enumerate(NOMINATIONS)
-    ]
+    return load_rows(cohort=cohort, rows=NOMINATIONS, libraries=libraries)
 
 
 # --- The cohorts that live relative to today (demo.today) ------------------------------------

@@ -180,3 +180,23 @@ def test_a_form_sent_without_a_valid_token_shows_what_was_typed(cohort, nominato
     assert "Ten paragraphs of reasons." in page
     assert f'action="{url}"' in page
     assert 'name="csrfmiddlewaretoken"' in page
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_call_page_s_queries_do_not_grow_with_the_person_s_nominations(
+    client, cohort, nominator, django_assert_num_queries, count
+):
+    library = LibraryFactory(name="Oodi")
+    own = NominationFactory.create_batch(count, cohort=cohort, nominator=nominator, library=library)
+    colleague = UserFactory(email="deputy@oodi.example")
+    NominationFactory.create_batch(
+        count, cohort=cohort, nominator=colleague, library=library, status="submitted"
+    )
+    url = reverse("nominations:call", args=[cohort.slug])
+    client.get(url)
+    # the person, the cohort with its call and programme, the themes, the person's own
+    # nominations, the libraries they nominated for, their colleagues' nominations
+    with django_assert_num_queries(6):
+        page = client.get(url).content.decode()
+    assert all(reverse("nominations:edit", args=[n.pk]) in page for n in own)
+    assert f"Oodi has already nominated {count} candidate" in page
