@@ -27,6 +27,7 @@ from metlib.outbox import queue_templated_email
 
 from . import nominator_mail
 from .models import CandidateLink, Nomination
+from .selectors import candidate_language
 
 State = CandidateLink.State
 Status = Nomination.Status
@@ -194,8 +195,7 @@ def _issue_link(*, nomination: Nomination, now: datetime) -> CandidateLink:
             "confirm_url": settings.SITE_URL + reverse("nominations:confirm", args=[token]),
             "asked_again": not _is_first(link),
         },
-        # Not the nominator's language: the candidate's is unknown, the site's is the default.
-        language=settings.LANGUAGE_CODE,
+        language=candidate_language(nomination),
     )
     return link
 

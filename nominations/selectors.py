@@ -2,7 +2,10 @@
 
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+
+from metlib.languages import language_of
 
 from .models import Nomination
 
@@ -26,3 +29,12 @@ def projects_of(*, cohort, user_ids: Iterable[int]) -> dict[int, Nomination]:
         participant__cohort=cohort, participant__user_id__in=list(user_ids)
     ).select_related("library", "participant")
     return {nomination.participant.user_id: nomination for nomination in nominations}
+
+
+def candidate_language(nomination: Nomination) -> str:
+    """The language to write to a nomination's candidate in. They may have no account: their
+    own when they have one (an alumna nominated again, a colleague who once nominated), else
+    their nominator's, who works in the same library and wrote the nomination in it."""
+    address = nomination.candidate_email.strip()
+    account = get_user_model().objects.filter(email__iexact=address).first() if address else None
+    return language_of(account if account is not None else nomination.nominator)

@@ -3,10 +3,12 @@
 from django.conf import settings
 from django.urls import reverse
 
+from metlib.languages import language_of
 from metlib.outbox import queue_templated_email
 from metlib.verified import verified_address
 
 from ..models import Decision, Nomination
+from ..selectors import candidate_language
 
 Status = Nomination.Status
 
@@ -54,10 +56,9 @@ def queue_result_mails(*, decision: Decision, promoted: bool = False) -> None:
             to=address,
             template=f"selection-{decision.outcome}",
             context={**context, "to_candidate": not to_nominator},
-            # The candidate's language is unknown: the site's; the nominator's own otherwise.
-            language=getattr(nomination.nominator, "language", None)
+            language=language_of(nomination.nominator)
             if to_nominator
-            else settings.LANGUAGE_CODE,
+            else candidate_language(nomination),
         )
 
 
