@@ -7,9 +7,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from cohorts.models import Cohort, Membership, Theme
+from cohorts.models import Cohort, Membership
 from cohorts.permissions import Perm, has_cohort_perm
 from cohorts.team import TEAM_ROLES
+from cohorts.themes import copy_themes
 from nominations.call_copy import copy_call
 
 
@@ -57,10 +58,7 @@ def start_next_cohort(*, previous: Cohort, plan: NextCohort, by: Any) -> Cohort:
         if plan.copy_call:
             copy_call(source=previous, to=cohort)
         if plan.copy_themes:
-            Theme.objects.bulk_create(
-                Theme(cohort=cohort, name=theme.name, position=theme.position)
-                for theme in previous.themes.all()
-            )
+            copy_themes(source=previous, to=cohort)
         if plan.carry_team:
             Membership.objects.bulk_create(
                 Membership(user_id=m.user_id, cohort=cohort, role=m.role, library_id=m.library_id)

@@ -3,6 +3,7 @@ import zoneinfo
 from django.contrib import admin
 from django.db import models
 from django.utils import timezone
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .evaluation_models import Evaluation, EvaluationAnswer
 from .models import Cohort, Library, Membership, MentoringGroup, Programme, Theme
@@ -17,7 +18,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["managers"]
 
 
-class ThemeInline(admin.TabularInline):
+class ThemeInline(TranslationTabularInline):
     model = Theme
     extra = 1
 
@@ -53,7 +54,7 @@ def _zone(name: str) -> zoneinfo.ZoneInfo | None:
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(TranslationAdmin):
     list_display = ["name", "cohort", "position"]
     list_filter = ["cohort"]
     search_fields = ["name"]

@@ -199,7 +199,12 @@ class Theme(models.Model):
     cohort = models.ForeignKey(
         Cohort, on_delete=models.CASCADE, related_name="themes", verbose_name=_("cohort")
     )
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(
+        _("name"), max_length=120, help_text=_("In the cohort's main language.")
+    )
+    # The name in each other language, one column per planned language (translated_name_fr …,
+    # cohorts/translation.py); reading ``translated_name`` gives the active language's or "".
+    translated_name = models.CharField(_("name in another language"), max_length=120, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
@@ -212,7 +217,13 @@ class Theme(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name a reader sees: in the active language when it is given in it, else in the
+        cohort's main language (as the call's texts)."""
+        return self.translated_name or self.name
 
 
 class Library(models.Model):

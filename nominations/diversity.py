@@ -134,7 +134,7 @@ def _tallies(pairs: Iterable[tuple[str, bool]], *, every: Iterable[str] = ()) ->
 
 def _theme_tallies(*, cohort: Cohort, nominees: dict[int, _Nominee]) -> tuple[Tally, ...]:
     """Every theme of the cohort, with how many nominees (and selected) chose it: two queries."""
-    names = dict(Theme.objects.filter(cohort=cohort).values_list("pk", "name"))
+    names = {theme.pk: theme.label for theme in Theme.objects.filter(cohort=cohort)}
     links = Nomination.themes.through.objects.filter(
         nomination__in=ranked_pool(cohort=cohort).values("pk")
     ).values_list("nomination_id", "theme_id")

@@ -4,11 +4,12 @@
 """
 
 from django import forms
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from cohorts.models import Cohort
+from cohorts.models import Cohort, Theme
+from cohorts.themes import MAX_THEMES, theme_translation, themes_kept_in_use
 from metlib.forms import ZonedDateTimeField
 
 from .call_texts import given
@@ -96,6 +97,91 @@ class CallForm(forms.ModelForm):
             )
         # Another language's form holds its texts only; the rules are the main form's.
         self.fields = {**texts, **self.fields} if self.is_main else texts
+        self.fields.update(self._theme_fields(direction))
+
+    def _theme_fields(self, direction: str) -> dict[str, forms.Field]:
+        """In the main language the list of themes, one per line; in another, each theme's
+        name in it, beside the main one."""
+        themes = list(self.instance.cohort.themes.all()) if self.instance.cohort_id else []
+        attrs = {"lang": self.language, "dir": direction}
+        if self.is_main:
+            return {
+                "themes": forms.CharField(
+                    label=_("Themes"),
+                    required=False,
+                    initial="\n".join(theme.name for theme in themes),
+                    help_text=ngettext_lazy(
+                        "One per line, in the order the call lists them; at most %(count)s. "
+                        "Nominators choose among them.",
+                        "One per line, in the order the call lists them; at most %(count)s. "
+                        "Nominators choose among them.",
+                        MAX_THEMES,
+                    )
+                    % {"count": MAX_THEMES},
+                    widget=forms.Textarea(attrs={"rows": max(len(themes), 4), **attrs}),
+                )
+            }
+        return {
+            f"theme_{theme.pk}": forms.CharField(
+                label=theme.name,
+                required=False,
+                max_length=Theme._meta.get_field("name").max_length,
+                initial=theme_translation(theme, self.language),
+                widget=forms.TextInput(attrs=attrs),
+            )
+            for theme in themes
+        }
+
+    @property
+    def text_fields(self) -> list:
+        return [field for field in self if not field.name.startswith("theme")]
+
+    @property
+    def theme_fields(self) -> list:
+        return [field for field in self if field.name.startswith("theme")]
+
+    def clean_themes(self) -> list[str] | None:
+        if self.add_prefix("themes") not in self.data:
+            return None  # not sent (an older page, a script): the themes stay as they are
+        names = [" ".join(line.split()) for line in self.cleaned_data["themes"].splitlines()]
+        names = [name for name in names if name]
+        limit = Theme._meta.get_field("name").max_length
+        errors = []
+        if len(names) > MAX_THEMES:
+            errors.append(
+                ngettext("At most %(count)s theme.", "At most %(count)s themes.", MAX_THEMES)
+                % {"count": MAX_THEMES}
+            )
+        errors += [
+            _("“%(name)s” is longer than %(limit)s characters.") % {"name": name, "limit": limit}
+            for name in names
+            if len(name) > limit
+        ]
+        seen: set[str] = set()
+        for name in names:
+            if name.casefold() in seen:
+                errors.append(_("“%(name)s” is listed twice.") % {"name": name})
+            seen.add(name.casefold())
+        errors += [
+            _("“%(name)s” cannot be removed: nominations or sessions use it.") % {"name": t.name}
+            for t in themes_kept_in_use(cohort=self.instance.cohort, names=names)
+        ]
+        if errors:
+            raise forms.ValidationError(errors)
+        return names
+
+    def theme_names(self) -> list[str] | None:
+        """The themes typed in the main language; None when they are to stay as they are."""
+        return self.cleaned_data.get("themes") if self.is_main else None
+
+    def theme_translations(self) -> dict[int, str]:
+        """Each theme's name typed in this language, by theme id (none on the main form)."""
+        prefix = "theme_"
+        return {
+            int(name.removeprefix(prefix)): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith(prefix) and name != "themes"
+        }
 
     def save(self, commit: bool = True) -> Call:
         for name in CALL_TEXTS:

@@ -359,7 +359,7 @@ def _csv_fields(nomination: Nomination) -> dict[str, object]:
         "project_kind": nomination.project_kind,
         "project_title": nomination.project_title,
         "project_description": nomination.project_description,
-        "themes": "; ".join(theme.name for theme in nomination.themes.all()),
+        "themes": "; ".join(theme.label for theme in nomination.themes.all()),
         "travel_support": nomination.travel_support,
         "stipend_conditional": _yes_no(nomination.stipend_conditional),
         "stipend_reason": nomination.stipend_reason,

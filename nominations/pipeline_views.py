@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cohorts.permissions import Perm, cohort_perm_required, cohort_perms
+from cohorts.themes import set_theme_translations, set_themes
 from metlib.spreadsheets import csv_download
 
 from . import call_texts, pipeline, submission
@@ -257,6 +258,15 @@ def admit_late(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("nominations:pipeline_detail", cohort_slug=cohort.slug, pk=nomination.pk)
 
 
+def _save_themes(call_form: CallForm, *, cohort) -> None:
+    names = call_form.theme_names()
+    if names is not None:
+        set_themes(cohort=cohort, names=names)
+    translations = call_form.theme_translations()
+    if translations:
+        set_theme_translations(cohort=cohort, language=call_form.language, names=translations)
+
+
 @cohort_perm_required(Perm.MANAGE_COHORT)
 @require_http_methods(["GET", "POST"])
 def call_edit(request: HttpRequest) -> HttpResponse:
@@ -275,6 +285,7 @@ def call_edit(request: HttpRequest) -> HttpResponse:
             with transaction.atomic():
                 dates_form.save(commit=False).save(update_fields=CallDatesForm.Meta.fields)
                 call_form.save()
+                _save_themes(call_form, cohort=cohort)
             messages.success(request, _("The call for nominations is saved."))
             url = reverse("nominations:call_edit", kwargs={"cohort_slug": cohort.slug})
             return redirect(f"{url}?language={language}" if language else url)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from nominations.models import Call
 
-from ..factories import CallFactory
+from ..factories import CallFactory, NominationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +136,68 @@ def test_editor_sets_the_cohorts_main_language(client, cohort, facilitator, call
     assert cohort.main_language == "fr"
     client.logout()
     assert FRENCH in call_page(client, cohort, "de")  # German not given: French, the main one
+
+
+MAIN_FORM = {
+    "introduction": ENGLISH,
+    "eligibility": "Someone in charge of a project.",
+    "requirements": "Working hours.",
+    "min_city_population": "400000",
+    "nominations_per_library": "1",
+    "working_language": "English",
+    "nominations_open_at": "2025-01-15T09:00",
+    "nominations_deadline": "2025-03-31T23:59",
+    "announcement_date": "2025-04-15",
+}
+
+
+def test_editor_writes_the_themes_then_their_names_in_another_language(
+    client, cohort, facilitator, call
+):
+    client.force_login(facilitator)
+    themes = "Urban Mobility\n  Equity  and Inclusion \n\n"
+    assert client.post(edit_url(cohort), {**MAIN_FORM, "themes": themes}).status_code == 302
+    mobility, equity = cohort.themes.order_by("position")
+    assert (mobility.name, equity.name) == ("Urban Mobility", "Equity and Inclusion")
+    page = client.get(edit_url(cohort, "fr")).content.decode()
+    assert f'name="theme_{mobility.pk}"' in page
+    data = {"introduction": FRENCH, f"theme_{mobility.pk}": "Mobilité urbaine"}
+    assert client.post(edit_url(cohort, "fr"), {**MAIN_FORM, **data}).status_code == 302
+    client.logout()
+    page = call_page(client, cohort, "fr")
+    assert "<li>Mobilité urbaine</li>" in page
+    assert "<li>Equity and Inclusion</li>" in page  # not given in French: the main name
+    assert "<li>Urban Mobility</li>" in call_page(client, cohort, "en")
+
+
+def test_editor_refuses_to_drop_a_used_theme_and_keeps_what_was_typed(
+    client, cohort, facilitator, call
+):
+    used = cohort.themes.create(name="Civic Engagement", position=1)
+    NominationFactory(cohort=cohort, themes=[used])
+    client.force_login(facilitator)
+    typed = "Equity\nEquity\n" + "x" * 121
+    response = client.post(edit_url(cohort), {**MAIN_FORM, "themes": typed})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "“Civic Engagement” cannot be removed: nominations or sessions use it." in page
+    assert "“Equity” is listed twice." in page
+    assert "is longer than 120 characters." in page
+    assert ">\nEquity\nEquity\nxxx" in page  # the textarea keeps it
+    assert list(cohort.themes.values_list("name", flat=True)) == ["Civic Engagement"]
+
+
+def test_a_form_that_does_not_send_the_themes_leaves_them(client, cohort, facilitator, call):
+    cohort.themes.create(name="Civic Engagement", position=1)
+    client.force_login(facilitator)
+    assert client.post(edit_url(cohort), MAIN_FORM).status_code == 302
+    assert cohort.themes.count() == 1
+
+
+def test_nomination_form_offers_the_themes_in_the_visitors_language(client, cohort, call):
+    theme = cohort.themes.create(name="Urban Mobility", position=1, translated_name_fr="Mobilité")
+    client.force_login(UserFactory(language="fr"))
+    url = reverse("nominations:nominate", args=[cohort.slug])
+    page = client.get(url).content.decode()
+    assert f'value="{theme.pk}"' in page
+    assert "Mobilité" in page
