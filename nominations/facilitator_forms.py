@@ -4,6 +4,7 @@
 """
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import get_language_info, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
@@ -103,6 +104,7 @@ class CallForm(forms.ModelForm):
         """In the main language the list of themes, one per line; in another, each theme's
         name in it, beside the main one."""
         themes = list(self.instance.cohort.themes.all()) if self.instance.cohort_id else []
+        main_language = self.instance.cohort.main_language if self.instance.cohort_id else ""
         attrs = {"lang": self.language, "dir": direction}
         if self.is_main:
             return {
@@ -123,7 +125,8 @@ class CallForm(forms.ModelForm):
             }
         return {
             f"theme_{theme.pk}": forms.CharField(
-                label=theme.name,
+                # The main language's name, kept in its own direction inside any page's.
+                label=format_html('<bdi lang="{}">{}</bdi>', main_language, theme.name),
                 required=False,
                 max_length=Theme._meta.get_field("name").max_length,
                 initial=theme_translation(theme, self.language),

@@ -161,6 +161,7 @@ def test_editor_writes_the_themes_then_their_names_in_another_language(
     assert (mobility.name, equity.name) == ("Urban Mobility", "Equity and Inclusion")
     page = client.get(edit_url(cohort, "fr")).content.decode()
     assert f'name="theme_{mobility.pk}"' in page
+    assert '<bdi lang="en">Urban Mobility</bdi>' in page  # its own direction in any page
     data = {"introduction": FRENCH, f"theme_{mobility.pk}": "Mobilité urbaine"}
     assert client.post(edit_url(cohort, "fr"), {**MAIN_FORM, **data}).status_code == 302
     client.logout()
