@@ -39,14 +39,16 @@ def verified_email_required(view: Callable[..., HttpResponse]) -> Callable[..., 
     return wrapper
 
 
-def verified_address(user, preferred: str = "") -> str:
+def verified_address(user, preferred: str = "", *, known: list | None = None) -> str:
     """Where to write to ``user``: ``preferred`` when it is one of their verified addresses,
     else their primary verified address, else their account's address (which allauth has
-    verified for anyone who could act here). A typed, unverified address never gets mail."""
-    addresses = {
-        address.email.lower(): address
-        for address in EmailAddress.objects.filter(user=user, verified=True)
-    }
+    verified for anyone who could act here). A typed, unverified address never gets mail.
+
+    ``known``: the user's verified addresses when the caller fetched them already (one query
+    for a whole list of people)."""
+    if known is None:
+        known = list(EmailAddress.objects.filter(user=user, verified=True))
+    addresses = {address.email.lower(): address for address in known}
     wanted = (preferred or "").strip().lower()
     if wanted and wanted in addresses:
         return addresses[wanted].email

@@ -63,3 +63,9 @@ class PromoteForm(forms.Form):
     over_budget_reason = forms.CharField(
         label=_("Reason for going over the stipend budget"), max_length=300, required=False
     )
+
+
+class PublishForm(forms.Form):
+    over_budget_reason = forms.CharField(
+        label=_("Reason for going over the stipend budget"), max_length=300, required=False
+    )

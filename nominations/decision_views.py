@@ -14,7 +14,14 @@ from cohorts.models import Cohort
 from cohorts.permissions import Perm, cohort_perm_required
 
 from . import assistant, selection
-from .decision_forms import ApplyForm, AssistantSettingsForm, DecisionForm, PinForm, PromoteForm
+from .decision_forms import (
+    ApplyForm,
+    AssistantSettingsForm,
+    DecisionForm,
+    PinForm,
+    PromoteForm,
+    PublishForm,
+)
 from .models import Nomination
 
 Status = Nomination.Status
@@ -264,13 +271,23 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @cohort_perm_required(Perm.DECIDE_SELECTION)
 @require_http_methods(["GET", "POST"])
 def publish(request: HttpRequest) -> HttpResponse:
-    """GET: what publishing would send, and a button to confirm. POST: publish."""
+    """GET: every result publishing would send and to whom, the stipend budget after it, and a
+    button to confirm (with the reason when the stipends go beyond the budget). POST: publish;
+    refused, with what was typed kept, when the reason is missing."""
     cohort = request.cohort
-    if request.method == "POST":
+    form = PublishForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         try:
-            count = selection.publish_selection(cohort=cohort, by=request.user)
+            count = selection.publish_selection(
+                cohort=cohort,
+                by=request.user,
+                over_budget_reason=form.cleaned_data["over_budget_reason"],
+            )
         except selection.SelectionRefused as refusal:
-            _refused(request, refusal)
+            if selection.selection_settings(cohort).published_at is not None:
+                _refused(request, refusal)
+                return redirect("nominations:decisions", cohort_slug=cohort.slug)
+            form.add_error(None, refusal.message)
         else:
             messages.success(
                 request,
@@ -280,23 +297,16 @@ def publish(request: HttpRequest) -> HttpResponse:
                 )
                 % {"count": count},
             )
-        return redirect("nominations:decisions", cohort_slug=cohort.slug)
-    rules = selection.selection_settings(cohort)
-    rows = selection.decision_rows(cohort=cohort)
-    counts = selection.tally(rows)
-    unpublished = [row for row in rows if row.decision and row.decision.published_at is None]
+            return redirect("nominations:decisions", cohort_slug=cohort.slug)
+    preview = selection.publication_preview(cohort=cohort)
+    told = {
+        outcome: sum(mail.outcome == outcome for mail in preview.mails)
+        for outcome in ("accepted", "waitlisted", "declined")
+    }
     return render(
         request,
         "nominations/publish_confirm.html",
-        {
-            "cohort": cohort,
-            "counts": counts,
-            "told": {
-                outcome: sum(row.decision.outcome == outcome for row in unpublished)
-                for outcome in ("accepted", "waitlisted", "declined")
-            },
-            "problems": selection.publication_problems(selection=rules, counts=counts),
-        },
+        {"cohort": cohort, "preview": preview, "told": told, "form": form},
     )
 
 

@@ -20,6 +20,7 @@ from .common import (
     NOTE_LENGTH,
     TOLD_STATUSES,
     SelectionRefused,
+    StipendBudget,
     selection_settings,
 )
 from .decision_page import DecisionRow, Tally, decision_rows, publication_problems, tally
@@ -36,8 +37,11 @@ from .proposals import (
 )
 from .publishing import (
     PromotionPreview,
+    PublicationPreview,
+    ResultMail,
     promote_from_waitlist,
     promotion_preview,
+    publication_preview,
     publish_results,
     publish_selection,
     resume_publication,
@@ -51,7 +55,10 @@ __all__ = [
     "Applied",
     "DecisionRow",
     "PromotionPreview",
+    "PublicationPreview",
+    "ResultMail",
     "SelectionRefused",
+    "StipendBudget",
     "Tally",
     "apply_proposal",
     "assistant_candidates",
@@ -65,6 +72,7 @@ __all__ = [
     "pins_of",
     "promote_from_waitlist",
     "promotion_preview",
+    "publication_preview",
     "publication_problems",
     "publish_results",
     "publish_selection",

@@ -1,5 +1,6 @@
 """Who may run selection, its settings row, and the refusal every step raises."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -37,6 +38,38 @@ def refuse_stipend_against_rule(*, nomination: Nomination) -> None:
                 "Global South: this nominee may not receive one."
             )
         )
+
+
+@dataclass(frozen=True)
+class StipendBudget:
+    """The cohort's travel stipends once a change (a promotion, the publication) is made."""
+
+    awarded: int  # stipends awarded after the change
+    available: int  # the cohort's budget
+
+    @property
+    def over(self) -> bool:
+        return self.awarded > self.available
+
+
+def over_budget_note(*, budget: StipendBudget, reason: str, note: str) -> str:
+    """The note a decision keeps when a change awards stipends: ``note`` as it is within the
+    budget; beyond it, ``reason`` first, so the audit trail says why the budget was exceeded.
+    Refused beyond the budget without a reason. Promotion and publication both ask this."""
+    reason = reason.strip()
+    if not budget.over:
+        return note
+    if not reason:
+        raise SelectionRefused(
+            _(
+                "This would award %(awarded)s travel stipends but the budget has %(available)s: "
+                "give the reason for going over it, or award fewer."
+            )
+            % {"awarded": budget.awarded, "available": budget.available}
+        )
+    return (_("Over the stipend budget: %(reason)s. %(note)s") % {"reason": reason, "note": note})[
+        :NOTE_LENGTH
+    ].strip()
 
 
 def require_manager(*, user: Any, cohort: Cohort) -> None:

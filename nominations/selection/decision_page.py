@@ -124,7 +124,8 @@ def tally(rows: Iterable[DecisionRow]) -> Tally:
 
 
 def publication_problems(*, selection: Selection, counts: Tally) -> list[str]:
-    """Why the results cannot be published now (none: they can)."""
+    """Why the results cannot be published now (none: they can). Stipends beyond the budget
+    are not among them: publishing asks for the reason instead (:func:`over_budget_note`)."""
     if selection.published_at is not None:
         return [already_published(selection)]
     problems = []
@@ -138,13 +139,4 @@ def publication_problems(*, selection: Selection, counts: Tally) -> list[str]:
         )
     if not counts.unpublished and not counts.undecided:
         problems.append(_("There is no decision to publish."))
-    budget = selection.cohort.stipends_available
-    if counts.stipends > budget:
-        problems.append(
-            _(
-                "%(count)s travel stipends are awarded but the budget has %(budget)s: award fewer "
-                "before the results are sent."
-            )
-            % {"count": counts.stipends, "budget": budget}
-        )
     return problems

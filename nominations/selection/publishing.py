@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -14,13 +15,15 @@ from ..models import Decision, DecisionEvent, Nomination, Selection
 from .common import (
     NOTE_LENGTH,
     SelectionRefused,
+    StipendBudget,
     locked_selection,
+    over_budget_note,
     refuse_stipend_against_rule,
     require_manager,
     selection_settings,
 )
-from .decision_page import decision_rows, publication_problems, tally
-from .decisions import record_event
+from .decision_page import DecisionRow, decision_rows, publication_problems, tally
+from .decisions import record_event, write_decision
 from .enrolment import enrol_participant
 from .result_mails import queue_result_mails, result_recipients
 
@@ -29,23 +32,110 @@ Outcome = Decision.Outcome
 Action = DecisionEvent.Action
 
 
-def publish_selection(*, cohort: Cohort, by: Any) -> int:
+@dataclass(frozen=True)
+class ResultMail:
+    """One applicant's result as publishing would send it, and to whom."""
+
+    nomination: Nomination
+    outcome: str
+    stipend_awarded: bool
+    recipients: list[str]  # the candidate, then their nominator unless the same person
+
+    @property
+    def outcome_label(self) -> str:
+        return Outcome(self.outcome).label
+
+
+@dataclass(frozen=True)
+class PublicationPreview:
+    """What publishing would do, shown before anything is sent."""
+
+    mails: list[ResultMail]
+    budget: StipendBudget
+    problems: list[str]  # why it cannot be published now; none: it can
+
+    @property
+    def mail_count(self) -> int:
+        return sum(len(mail.recipients) for mail in self.mails)
+
+
+def _untold_rows(rows: list[DecisionRow]) -> list[DecisionRow]:
+    return [
+        row
+        for row in rows
+        if row.decision
+        and row.decision.published_at is None
+        and row.nomination.status == Status.UNDER_REVIEW
+    ]
+
+
+def publication_preview(*, cohort: Cohort) -> PublicationPreview:
+    """Every result publishing would send and to whom, the stipend budget after it, and what
+    stands in the way. Changes nothing; the same few queries however many applicants."""
+    selection = selection_settings(cohort)
+    rows = decision_rows(cohort=cohort)
+    counts = tally(rows)
+    untold = _untold_rows(rows)
+    addresses: dict[int, list[EmailAddress]] = {}
+    for address in EmailAddress.objects.filter(
+        user__in={row.nomination.nominator_id for row in untold}, verified=True
+    ):
+        addresses.setdefault(address.user_id, []).append(address)
+    mails = [
+        ResultMail(
+            nomination=row.nomination,
+            outcome=row.decision.outcome,
+            stipend_awarded=row.decision.stipend_awarded,
+            recipients=[
+                address
+                for address, _nominator in result_recipients(
+                    row.nomination,
+                    nominator_addresses=addresses.get(row.nomination.nominator_id, []),
+                )
+            ],
+        )
+        for row in untold
+    ]
+    return PublicationPreview(
+        mails=mails,
+        budget=StipendBudget(awarded=counts.stipends, available=cohort.stipends_available),
+        problems=publication_problems(selection=selection, counts=counts),
+    )
+
+
+def publish_selection(*, cohort: Cohort, by: Any, over_budget_reason: str = "") -> int:
     """Publish every draft decision: the selection is marked published now, and the
     ``nominations.publish_results`` task (enqueued after commit) tells each applicant.
 
     Returns how many results are to be told. A second press is refused ("already
-    published") and sends nothing; so is publishing while a nomination is undecided.
+    published") and sends nothing; so is publishing while a nomination is undecided, and
+    publishing more travel stipends than the budget has unless ``over_budget_reason`` says
+    why (it goes on the audit trail of each stipend, before any mail is written).
     """
     from ..tasks import publish_results
 
     require_manager(user=by, cohort=cohort)
     with transaction.atomic():
         selection = locked_selection(cohort)
-        counts = tally(decision_rows(cohort=cohort))
+        rows = decision_rows(cohort=cohort)
+        counts = tally(rows)
         problems = publication_problems(selection=selection, counts=counts)
         if problems:
             raise SelectionRefused(" ".join(problems))
+        budget = StipendBudget(awarded=counts.stipends, available=cohort.stipends_available)
         now = timezone.now()
+        for row in _untold_rows(rows):
+            decision = row.decision
+            if not decision.stipend_awarded:
+                continue
+            write_decision(
+                nomination=row.nomination,
+                by=by,
+                outcome=decision.outcome,
+                stipend_awarded=True,
+                note=over_budget_note(budget=budget, reason=over_budget_reason, note=decision.note),
+                at=now,
+            )
         selection.published_at = now
         selection.published_by = by
         selection.closed_at = selection.closed_at or now  # no review changes after the results
@@ -127,8 +217,12 @@ class PromotionPreview:
     stipends_available: int
 
     @property
+    def budget(self) -> StipendBudget:
+        return StipendBudget(awarded=self.stipends_after, available=self.stipends_available)
+
+    @property
     def over_budget(self) -> bool:
-        return self.stipend_awarded and self.stipends_after > self.stipends_available
+        return self.stipend_awarded and self.budget.over
 
 
 def _stipends_awarded(cohort: Cohort, *, besides: Nomination) -> int:
@@ -180,7 +274,6 @@ def promote_from_waitlist(
     Both are checked before any mail is written.
     """
     require_manager(user=by, cohort=nomination.cohort)
-    over_budget_reason = over_budget_reason.strip()
     with transaction.atomic():
         locked_selection(nomination.cohort)  # promotions take turns: the budget holds
         decision = (
@@ -201,18 +294,8 @@ def promote_from_waitlist(
         note = note.strip() or decision.note
         if stipend_awarded:
             refuse_stipend_against_rule(nomination=decision.nomination)
-            if promotion_preview(nomination=nomination, stipend_awarded=True).over_budget:
-                if not over_budget_reason:
-                    raise SelectionRefused(
-                        _(
-                            "This stipend would go beyond the cohort's budget: give the reason "
-                            "for going over it, or promote without a stipend."
-                        )
-                    )
-                note = _("Over the stipend budget: %(reason)s. %(note)s") % {
-                    "reason": over_budget_reason,
-                    "note": note,
-                }
+            preview = promotion_preview(nomination=nomination, stipend_awarded=True)
+            note = over_budget_note(budget=preview.budget, reason=over_budget_reason, note=note)
         decision.outcome = Outcome.ACCEPTED
         decision.stipend_awarded = stipend_awarded
         decision.note = note.strip()[:NOTE_LENGTH]

@@ -28,12 +28,17 @@ def nominated_themselves(nomination: Nomination) -> bool:
     }
 
 
-def result_recipients(nomination: Nomination) -> list[tuple[str, bool]]:
+def result_recipients(
+    nomination: Nomination, *, nominator_addresses: list | None = None
+) -> list[tuple[str, bool]]:
     """(address, is the nominator) of each result mail: the candidate, then the nominator at a
-    verified address of theirs, unless they nominated themselves."""
+    verified address of theirs, unless they nominated themselves. ``nominator_addresses``:
+    the nominator's verified addresses, when the caller fetched them for many at once."""
     recipients = [(nomination.candidate_email.strip(), False)]
     if not nominated_themselves(nomination):
-        nominator = verified_address(nomination.nominator, nomination.nominator_email)
+        nominator = verified_address(
+            nomination.nominator, nomination.nominator_email, known=nominator_addresses
+        )
         recipients.append((nominator, True))
     return recipients
 

@@ -962,7 +962,7 @@ def test_promotion_with_a_stipend_the_rule_does_not_give_is_refused(
     assert eli.status == Status.WAITLISTED
 
 
-def test_publish_is_refused_while_stipends_exceed_the_budget_and_sends_nothing(
+def test_publishing_stipends_beyond_the_budget_sends_nothing_until_confirmed_with_a_reason(
     client, cohort, trio, facilitator, django_capture_on_commit_callbacks
 ):
     decide_all(trio, facilitator)  # Ana (Brazil): 1 of 1
@@ -970,13 +970,53 @@ def test_publish_is_refused_while_stipends_exceed_the_budget_and_sends_nothing(
         nomination=trio["cem"], by=facilitator, outcome=Outcome.ACCEPTED, stipend_awarded=True
     )  # Türkiye: 2 of 1
     client.force_login(facilitator)
+    address = url("publish", cohort)
+
+    page = client.get(address).content.decode()
+    assert "Travel stipends awarded after this: 2 of 1" in page
+    assert "These stipends go beyond the cohort's budget" in page
+    assert "Reason for going over the stipend budget" in page
+    for name in ("Ana", "Bo", "Cem"):  # who is told what, at which address
+        assert f"{name.lower()}@library.example" in page
+    assert trio["ana"].nominator.email in page
+    with pytest.raises(selection.SelectionRefused, match="give the reason for going over it"):
+        publish(cohort, facilitator, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(address, {"over_budget_reason": "  "})
+    assert refused.status_code == 200
+    assert "would award 2 travel stipends but the budget has 1" in refused.content.decode()
+    assert not Email.objects.exists()
+    assert not mail.outbox
+    assert selection.selection_settings(cohort).published_at is None
+    over = DecisionEvent.objects.filter(note__startswith="Over the stipend budget")
+    assert not over.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(address, {"over_budget_reason": "The city pays the second"})
+
+    assert selection.selection_settings(cohort).published_at is not None
+    for name in ("ana", "cem"):
+        event = over.get(nomination=trio[name], action=Action.CHANGED)
+        assert event.note.startswith("Over the stipend budget: The city pays the second.")
+        assert (event.by, event.stipend_awarded) == (facilitator, True)
+    assert not over.filter(nomination=trio["bo"], action=Action.CHANGED)
+    assert len(mails_to(trio["cem"].candidate_email)) == 1
+
+
+def test_publishing_within_the_budget_asks_for_no_reason(
+    client, cohort, trio, facilitator, django_capture_on_commit_callbacks
+):
+    decide_all(trio, facilitator)
+    client.force_login(facilitator)
 
     page = client.get(url("publish", cohort)).content.decode()
-    assert "2 travel stipends are awarded but the budget has 1" in page
-    with pytest.raises(selection.SelectionRefused, match="budget has 1"):
-        publish(cohort, facilitator, django_capture_on_commit_callbacks)
-    assert not Email.objects.exists()
-    assert selection.selection_settings(cohort).published_at is None
+
+    assert "Travel stipends awarded after this: 1 of 1" in page
+    assert "Reason for going over the stipend budget" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("publish", cohort))
+    assert selection.selection_settings(cohort).published_at is not None
+    assert not DecisionEvent.objects.filter(action=Action.CHANGED).exists()
 
 
 def test_assistant_page_after_publication_says_no_count_of_nobody(
