@@ -9,11 +9,19 @@ and so retired by the second move.
 Changes made with ``QuerySet.update()`` or ``bulk_create()`` send no signal: code that writes
 such rows in bulk calls :meth:`Generation.move` itself.
 
-This is the one way the site keeps rendered answers: the blank nomination form
-(``nominations.form_page``), the calendar feeds (``sessions.feed_cache``) and the facilitator's
-dashboard (``circle.dashboard_views``, one generation per cohort, moved by its actions, and
-kept only briefly because its counts change with every nomination) all read, keep and retire
-through a :class:`Generation`.
+This is the one way the site keeps rendered answers: something kept records the token it was
+built under and is used only while that token is still the current one. The blank nomination
+form (``nominations.form_page``) and the facilitator's dashboard (``circle.dashboard_views``,
+one generation per cohort, moved by its actions, and kept only briefly because its counts
+change with every nomination) read their token from the cache (a :class:`Generation`). The
+calendar feeds (``sessions.feed_cache``), which calendar apps trust for days, take theirs
+from the database itself: a digest of every row the feed shows, read with the feed's owner
+in one query, so that no write (a bulk update, the admin, a change made while the cache was
+unreachable) can leave a kept feed looking current.
+
+The cache is a help, never a need: when it cannot be reached, :func:`read_many` finds
+nothing and :func:`keep_many` keeps nothing (both log it), and every page is built from
+PostgreSQL, slower but right.
 """
 
 import logging
@@ -34,6 +42,24 @@ logger = logging.getLogger(__name__)
 # How long anything is kept at most. The token is what makes it stale; the time only bounds how
 # long a change could be missed if the cache was unreachable when it was made.
 KEEP_SECONDS = 24 * 60 * 60
+
+
+def read_many(keys: list[str]) -> dict[str, Any]:
+    """What the cache holds under ``keys``, in one round trip; nothing when it cannot be
+    reached."""
+    try:
+        return cache.get_many(keys)
+    except Exception:  # an outage makes pages slower, never broken
+        logger.warning("the cache could not be read: answering from the database", exc_info=True)
+        return {}
+
+
+def keep_many(entries: dict[str, Any], seconds: int = KEEP_SECONDS) -> None:
+    """Keep ``entries`` for at most ``seconds``; nothing when the cache cannot be reached."""
+    try:
+        cache.set_many(entries, seconds)
+    except Exception:
+        logger.warning("the cache could not keep %d entries", len(entries), exc_info=True)
 
 
 class Generation:
@@ -61,10 +87,14 @@ class Generation:
         nothing may be kept."""
         if not self.enabled:
             return ""
-        token = found.get(self.key) if found is not None else cache.get(self.key)
-        if token is None:
-            cache.add(self.key, uuid.uuid4().hex, None)
-            token = cache.get(self.key, "")
+        try:
+            token = found.get(self.key) if found is not None else cache.get(self.key)
+            if token is None:
+                cache.add(self.key, uuid.uuid4().hex, None)
+                token = cache.get(self.key, "")
+        except Exception:  # unreachable: nothing kept is used, nothing built is kept
+            logger.warning("%s: the cache could not be read", self.name, exc_info=True)
+            return ""
         return token
 
     def read(self, keys: list[str]) -> tuple[str, dict[str, Any]]:
@@ -72,14 +102,16 @@ class Generation:
         when nothing may be kept."""
         if not self.enabled:
             return "", {}
-        found = cache.get_many([self.key, *keys])
+        found = read_many([self.key, *keys])
+        if self.key not in found:  # a lost token, or a cache that cannot be reached
+            return self.current(), {}
         return self.current(found), found
 
     def keep(self, entries: dict[str, Any], *, token: str, seconds: int = KEEP_SECONDS) -> None:
         """Keep ``entries`` (each of which records ``token``) for at most ``seconds``; nothing
         without a token."""
         if token:
-            cache.set_many(entries, seconds)
+            keep_many(entries, seconds)
 
     def _new(self) -> None:
         if not self.enabled:

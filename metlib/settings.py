@@ -144,6 +144,9 @@ if REDIS_URL:
             "BACKEND": "metlib.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "metlib"),
+            # A Redis that does not answer makes pages slower (metlib/cache.py goes on without
+            # it), never hang: a second at most to connect or to answer.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 elif DEBUG:

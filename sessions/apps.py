@@ -13,8 +13,3 @@ class CalendarConfig(AppConfig):
     name = "sessions"
     label = "calendar"
     verbose_name = _("Calendar")
-
-    def ready(self) -> None:
-        from . import feed_cache
-
-        feed_cache.follow_changes()

@@ -1,98 +1,68 @@
-"""A calendar feed's answer kept in the cache, so that a calendar app's poll costs no query.
+"""Calendar feeds kept in the cache, used only when the database proves them current.
 
-Calendar apps ask for every subscribed feed again and again, and nearly always nothing has
-changed. What a feed answers depends only on rows that change rarely: the events of the
-person's cohorts and what is shown with them (presenters, guest speakers, preparation), the
-person's memberships and mentoring groups, their feed's secret and their name. A saved change
-to any of them moves the :data:`FEEDS` generation (:mod:`metlib.generations`); an answer kept
-under an older one is not used again, so the next poll reads the database (where the ETag is
-computed as before: if the person's own feed did not change, the calendar app still gets 304).
+Calendar apps ask for every subscribed feed again and again and trust what they hold for
+days, so a feed's answer must be right or absent. Its validator (the ETag) is a digest of the
+body it is sent with, and of the language that body is written in: the two cannot disagree.
+
+What is kept is addressed by what it was built from, never retired by a signal:
+
+- the *events block* (the calendar with every event, its zones, presenters, guests and
+  preparation, and a placeholder for the owner's name) under a digest of the rows it shows
+  (:func:`sessions.feeds.feed_state` reads it from PostgreSQL with the owner, in the poll's
+  one query), the language, the zone, the site's address and the running release. Everyone
+  who sees the same events in the same language shares one block, so after a change to a
+  cohort's event the first poll builds it and every other member's first poll only puts
+  their name in;
+- each person's *ETag* under their id and a digest of all of that plus their name: a poll
+  whose state is unchanged answers 304 without building anything.
+
+A change anywhere (a save, the admin, ``QuerySet.update()``, a change made while the cache was
+down) changes the digest the next poll reads, so nothing kept before is asked for again; a
+change to one cohort leaves every other cohort's feeds as they are. When the digest cannot be
+read (not PostgreSQL) or the cache cannot be reached, every poll builds the feed from the
+database, and its ETag, a digest of the body, still gives 304 when nothing changed.
 """
 
 import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils.crypto import constant_time_compare
 
-from metlib.generations import Generation
-
-FEEDS = Generation("calendar:feeds:generation")
+from metlib.generations import keep_many, read_many
+from metlib.release import release
 
 
 @dataclass(frozen=True)
-class FeedAnswer:
-    etag: str  # unquoted
-    last_modified: int | None  # a Unix time, whole seconds
-    body: bytes | None  # None when only the version is known
-    language: str = ""  # the language the feed is written in (its Content-Language)
+class Kept:
+    etag: str | None  # the person's ETag (unquoted), when known
+    block: bytes | None  # the events block, when kept
 
 
-@dataclass(frozen=True)
-class Lookup:
-    generation: str  # the generation read: an answer built now is kept under it
-    answer: FeedAnswer | None  # None when the cache does not know
-    refused: bool = False  # the cache knows this person, and the secret is wrong
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
 
 
-def _state_key(person_id: int) -> str:
-    return f"calendar:feed-state:{person_id}"
-
-
-def _body_key(person_id: int, language: str) -> str:
-    return f"calendar:feed-body:{person_id}:{language}"
-
-
-def _secret_digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def lookup(*, person_id: int, secret: str, language: str) -> Lookup:
-    """What the cache knows of this feed, in one round trip."""
-    state_key, body_key = _state_key(person_id), _body_key(person_id, language)
-    generation, found = FEEDS.read([state_key, body_key])
-    state = found.get(state_key)
-    if state is None or state[0] != generation or len(state) != 5:
-        return Lookup(generation=generation, answer=None)
-    _generation, digest, etag, last_modified, written_in = state
-    if not constant_time_compare(_secret_digest(secret), digest):
-        return Lookup(generation=generation, answer=None, refused=True)
-    body = found.get(body_key)
-    kept = body[1] if body is not None and body[0] == etag else None
-    return Lookup(generation=generation, answer=FeedAnswer(etag, last_modified, kept, written_in))
-
-
-def remember(
-    *, person_id: int, secret: str, language: str, generation: str, answer: FeedAnswer
-) -> None:
-    """Keep ``answer`` for the next poll, under the generation read before it was built."""
-    entries: dict[str, tuple] = {
-        _state_key(person_id): (
-            generation,
-            _secret_digest(secret),
-            answer.etag,
-            answer.last_modified,
-            answer.language,
-        )
-    }
-    if answer.body is not None:
-        entries[_body_key(person_id, language)] = (answer.etag, answer.body)
-    FEEDS.keep(entries, token=generation)
-
-
-def follow_changes() -> None:
-    """Move :data:`FEEDS` on every change a feed shows (called once, from the app's ready())."""
-    from django.apps import apps
-
-    from cohorts.models import Cohort, Membership, MentoringGroup
-
-    from .models import CalendarFeed, Event, GuestSpeaker, PreparationItem
-
-    FEEDS.follow(
-        (Cohort, Membership, MentoringGroup, Event, GuestSpeaker, PreparationItem, CalendarFeed),
-        many_to_many=(Event.presenters.through, MentoringGroup.members.through),
+def block_key(*, events_digest: str, language: str, zone: str) -> str:
+    return "calendar:feed-block:" + _digest(
+        events_digest, language, zone, settings.SITE_URL, release()
     )
-    # A sign-in saves last_login only: nothing a calendar shows.
-    FEEDS.follow(
-        (apps.get_model(settings.AUTH_USER_MODEL),), ignore_fields=frozenset({"last_login"})
-    )
+
+
+def answer_key(*, person_id: int, block: str, name: str) -> str:
+    return f"calendar:feed-etag:{person_id}:" + _digest(block, name)
+
+
+def enabled(events_digest: str) -> bool:
+    """Whether anything may be kept: only in a cache all processes share, and only with the
+    database's digest to prove it current."""
+    return bool(events_digest) and settings.CACHE_SHARED
+
+
+def lookup(*, block: str, answer: str) -> Kept:
+    """What the cache holds for this state, in one round trip."""
+    found = read_many([answer, block])
+    return Kept(etag=found.get(answer), block=found.get(block))
+
+
+def keep(entries: dict[str, object]) -> None:
+    keep_many(entries)

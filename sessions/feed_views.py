@@ -1,8 +1,9 @@
 """Calendar downloads: the secret subscription feed, one event's .ics, the subscribe page."""
 
-from dataclasses import replace
+import hashlib
 from urllib.parse import urlsplit
 
+import icalendar
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,23 +11,23 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date, quote_etag
-from django.utils.translation import get_language, override
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from django.views.decorators.http import require_http_methods, require_safe
 
+from metlib.validators import one_line
+
 from . import feed_cache
-from .feed_cache import FeedAnswer
 from .feeds import (
     events_for_person,
     feed_language,
     feed_of,
-    feed_version,
-    person_for_feed,
+    feed_state,
     rotate_feed,
     with_details,
 )
-from .ics import calendar_for
+from .ics import CALENDAR_END, calendar_for
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 
@@ -36,64 +37,93 @@ def _not_found() -> HttpResponse:
     return HttpResponseNotFound(b"", content_type="text/plain; charset=utf-8")
 
 
-def _feed_body(person, language: str) -> bytes:
+NAME_PLACEHOLDER = "X-METLIB-CALNAME-PLACEHOLDER"
+
+
+def _name_line(name: str) -> bytes:
+    """The calendar's X-WR-CALNAME line for ``name``, folded and escaped as in the body."""
+    cal = icalendar.Calendar()
+    cal.add("x-wr-calname", one_line(name))
+    return cal.to_ical().removeprefix(b"BEGIN:VCALENDAR\r\n").removesuffix(CALENDAR_END)
+
+
+PLACEHOLDER_LINE = _name_line(NAME_PLACEHOLDER)
+
+
+def _events_block(person, language: str) -> bytes:
+    """The calendar of ``person``'s events with a placeholder for their name, built from
+    the database in a fixed number of queries."""
     events = list(with_details(events_for_person(person=person)))
     zone = events[0].cohort.time_zone if events else (person.time_zone or settings.TIME_ZONE)
+    # DTSTAMP from the data, not the clock: the same rows give the same bytes, hence the same
+    # ETag, even when nothing could be kept.
+    stamp = max((event.updated_at for event in events), default=None)
     with override(language):
         return calendar_for(
-            events=events,
-            zone_name=zone,
-            method="PUBLISH",
-            name=_("MetLib Circle — %(name)s") % {"name": person},
+            events=events, zone_name=zone, method="PUBLISH", name=NAME_PLACEHOLDER, stamp=stamp
         )
 
 
-def _version_of(person) -> FeedAnswer:
-    etag, last_modified = feed_version(person=person)
-    stamp = int(last_modified.timestamp()) if last_modified else None
-    return FeedAnswer(
-        etag=etag, last_modified=stamp, body=None, language=feed_language(person=person)
-    )
+def _zone_of(person) -> str:
+    return person.time_zone or settings.TIME_ZONE
+
+
+def _body(block: bytes, person, language: str) -> bytes:
+    with override(language):
+        name = _("MetLib Circle — %(name)s") % {"name": person}
+    return block.replace(PLACEHOLDER_LINE, _name_line(name), 1)
+
+
+def _etag(body: bytes, language: str) -> str:
+    """The validator: a digest of the body and of the language it is written in."""
+    return hashlib.sha256(language.encode() + b"\0" + body).hexdigest()[:32]
 
 
 @require_safe
 def feed(request: HttpRequest, person_id: int, secret: str) -> HttpResponse:
-    """A person's calendar. While nothing behind it has changed, the answer comes from the
-    cache (:mod:`sessions.feed_cache`); otherwise the version is read from the database, and
-    the calendar is built only when the app does not hold that version already (no 304)."""
-    language = get_language()
-    known = feed_cache.lookup(person_id=person_id, secret=secret, language=language)
-    if known.refused:
+    """A person's calendar (GET and HEAD). One query reads the owner and a digest of every
+    row the calendar shows; what the cache keeps under that digest (:mod:`.feed_cache`)
+    answers the poll, else the calendar is built from the database. No Last-Modified: a
+    date cannot follow a change that touched no timestamp (a bulk update), a digest can."""
+    state = feed_state(person_id=person_id, secret=secret)
+    if state is None:
         return _not_found()
-    answer, person = known.answer, None
-    if answer is None:
-        person = person_for_feed(person_id=person_id, secret=secret)
-        if person is None:
-            return _not_found()
-        answer = _version_of(person)
-    etag = quote_etag(answer.etag)
-    response = get_conditional_response(request, etag=etag, last_modified=answer.last_modified)
-    if response is None:
-        if answer.body is None:
-            person = person or person_for_feed(person_id=person_id, secret=secret)
-            if person is None:
-                return _not_found()
-            answer = replace(answer, body=_feed_body(person, answer.language))
-        response = HttpResponse(answer.body, content_type=ICS_TYPE)
-        response["Content-Disposition"] = 'inline; filename="metlib-circle.ics"'
-    if answer is not known.answer:
-        feed_cache.remember(
-            person_id=person_id,
-            secret=secret,
-            language=language,
-            generation=known.generation,
-            answer=answer,
+    person = state.person
+    language = feed_language(person=person)
+    keeping = feed_cache.enabled(state.events_digest)
+    block = etag = None
+    if keeping:
+        # The block's zone: the first event's cohort's when there are events (the digest
+        # covers it), the person's own otherwise.
+        block_key = feed_cache.block_key(
+            events_digest=state.events_digest, language=language, zone=_zone_of(person)
         )
-    response["ETag"] = etag
+        answer_key = feed_cache.answer_key(person_id=person.pk, block=block_key, name=str(person))
+        kept = feed_cache.lookup(block=block_key, answer=answer_key)
+        block, etag = kept.block, kept.etag
+    response = None
+    if etag is not None:
+        response = get_conditional_response(request, etag=quote_etag(etag))
+    if response is None:
+        fresh: dict[str, object] = {}
+        if block is None:
+            block = _events_block(person, language)
+            if keeping:
+                fresh[block_key] = block
+        body = _body(block, person, language)
+        built = _etag(body, language)
+        if keeping and built != etag:
+            fresh[answer_key] = built
+        if fresh:
+            feed_cache.keep(fresh)
+        etag = built
+        response = get_conditional_response(request, etag=quote_etag(etag))
+        if response is None:
+            response = HttpResponse(body, content_type=ICS_TYPE)
+            response["Content-Disposition"] = 'inline; filename="metlib-circle.ics"'
+    response["ETag"] = quote_etag(etag)
     # The owner's language, not the calendar app's: the body is written in it.
-    response["Content-Language"] = answer.language
-    if answer.last_modified is not None:
-        response["Last-Modified"] = http_date(answer.last_modified)
+    response["Content-Language"] = language
     patch_cache_control(response, private=True, no_cache=True)
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"

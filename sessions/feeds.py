@@ -1,30 +1,19 @@
 """Who sees which events in their calendar, and each person's secret feed."""
 
-import hashlib
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import (
-    Count,
-    DateTimeField,
-    F,
-    Field,
-    Func,
-    IntegerField,
-    Max,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-)
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from cohorts.models import Membership, MentoringGroup, Role
+from cohorts.models import Cohort, Membership, MentoringGroup, Role
 from metlib.languages import language_of
 
-from .models import CalendarFeed, Event, new_feed_secret
+from .models import CalendarFeed, Event, GuestSpeaker, PreparationItem, new_feed_secret
 
 COHORT_WIDE_ROLES = (Role.FACILITATOR, Role.ADVISOR)
 
@@ -65,76 +54,73 @@ def rotate_feed(*, person: Any) -> CalendarFeed:
     return feed
 
 
-def _scalar(queryset: QuerySet, function: str, field: str, output: Field) -> Subquery:
-    """``function(field)`` over the whole of ``queryset``, as a value in another query (a
-    plain Func, not an aggregate: no GROUP BY)."""
-    return Subquery(
-        queryset.order_by()
-        .annotate(v=Func(F(field), function=function, output_field=output))
-        .values("v")
-    )
+# The digest of what a feed shows (PostgreSQL only; elsewhere every poll builds the feed).
+# Every column of each visible event, of its cohort's slug, name and zone, of its guest
+# speakers and preparation, and the presenters' names and addresses: any write to any of
+# them (a save, the admin, ``QuerySet.update()``, SQL typed by hand) changes it. Which events
+# are visible is in it too (their ids), so joining or leaving a cohort or a group counts.
+_EVENTS_DIGEST = """
+SELECT md5(coalesce(string_agg(shown.line, '|' ORDER BY shown.id), ''))
+FROM (
+    SELECT e.id, concat_ws('~', e::text, c.slug, c.name, c.time_zone,
+        (SELECT string_agg(concat_ws('~', u.id, u.display_name, u.email), ',' ORDER BY u.id)
+         FROM {presenters} t JOIN {users} u ON u.id = t.user_id WHERE t.event_id = e.id),
+        (SELECT string_agg(g::text, ',' ORDER BY g.id) FROM {guests} g WHERE g.event_id = e.id),
+        (SELECT string_agg(p::text, ',' ORDER BY p.id) FROM {items} p WHERE p.event_id = e.id)
+    ) AS line
+    FROM {events} e JOIN {cohorts} c ON c.id = e.cohort_id
+    WHERE e.id IN ({visible})
+) AS shown
+"""
 
 
-def person_for_feed(*, person_id: int, secret: str) -> Any | None:
-    """The feed's owner when the secret matches, else None (unknown and wrong look alike).
-    The same query reads the owner's memberships for :func:`feed_version`. (The events'
-    part stays a query of its own: as subqueries here, compiling them cost more than the
-    round trip they save.)"""
-    joined = Membership.objects.filter(user_id=OuterRef("person_id"))
-    feed = (
-        CalendarFeed.objects.select_related("person")
-        .filter(person_id=person_id, person__is_active=True)
-        .annotate(
-            joined_last=_scalar(joined, "MAX", "created_at", DateTimeField()),
-            joined_count=_scalar(joined, "COUNT", "pk", IntegerField()),
-            joined_ids=_scalar(joined, "SUM", "pk", IntegerField()),
-        )
-        .first()
+@dataclass(frozen=True)
+class FeedState:
+    """A feed's owner, and a digest of what their feed shows ("" when the database cannot
+    say, and the feed must be built to know)."""
+
+    person: Any
+    events_digest: str
+
+
+def _events_digest(person_id: int) -> RawSQL | None:
+    if connection.vendor != "postgresql":
+        return None
+    visible, params = (
+        events_for_person(person=person_id).order_by().values("pk").query.sql_with_params()
     )
+    sql = _EVENTS_DIGEST.format(
+        presenters=Event.presenters.through._meta.db_table,
+        users=get_user_model()._meta.db_table,
+        guests=GuestSpeaker._meta.db_table,
+        items=PreparationItem._meta.db_table,
+        events=Event._meta.db_table,
+        cohorts=Cohort._meta.db_table,
+        visible=visible,
+    )
+    # Table names from the models, the person's id as a bound parameter.
+    return RawSQL(sql, params, output_field=CharField())  # noqa: S611
+
+
+def feed_state(*, person_id: int, secret: str) -> FeedState | None:
+    """The feed's owner and the digest of their events, in one query, when the secret
+    matches; else None (an unknown person, a wrong secret and a rotated one look alike)."""
+    feeds = CalendarFeed.objects.select_related("person").filter(
+        person_id=person_id, person__is_active=True
+    )
+    digest = _events_digest(person_id)
+    if digest is not None:
+        feeds = feeds.annotate(events_digest=digest)
+    feed = feeds.first()
     if feed is None:
         constant_time_compare(secret, new_feed_secret())  # same work either way
         return None
     if not constant_time_compare(secret, feed.secret):
         return None
-    person = feed.person
-    person.calendar_memberships = _version(feed.joined_last, feed.joined_count, feed.joined_ids)
-    return person
-
-
-def _version(*values: Any) -> tuple:
-    """Counts and sums as ints (a database may give a sum as a decimal), dates as they are."""
-    return tuple(v if v is None or isinstance(v, datetime) else int(v) for v in values)
+    return FeedState(person=feed.person, events_digest=getattr(feed, "events_digest", ""))
 
 
 def feed_language(*, person: Any) -> str:
     """The language a person's feed is written in: their profile's while it is offered,
     else the site's. A calendar app's own Accept-Language says nothing about the person."""
     return language_of(person)
-
-
-def feed_version(*, person: Any) -> tuple[str, datetime | None]:
-    """(ETag, Last-Modified) of the person's feed, without building it: one query for a
-    person from :func:`person_for_feed`, else two.
-
-    Any saved change to an event bumps its ``updated_at``; joining or leaving a cohort or a
-    mentoring group changes the set of events, hence the count and the sums.
-    """
-    events = (
-        events_for_person(person=person)
-        .order_by()
-        .aggregate(
-            last=Max("updated_at"), count=Count("pk"), sequences=Sum("sequence"), ids=Sum("pk")
-        )
-    )
-    joined = getattr(person, "calendar_memberships", None)
-    if joined is None:
-        mine = Membership.objects.filter(user=person).aggregate(
-            last=Max("created_at"), count=Count("pk"), ids=Sum("pk")
-        )
-        joined = _version(*mine.values())
-    version = (*_version(*events.values()), *joined)
-    # The same events in another language are another calendar: another ETag.
-    written_in = feed_language(person=person)
-    etag = hashlib.sha256(repr((*version, written_in)).encode()).hexdigest()[:32]
-    stamps = [stamp for stamp in (version[0], version[4]) if stamp]
-    return etag, max(stamps) if stamps else None

@@ -6,6 +6,7 @@ rules (see :mod:`sessions.ics_zones`), cached per zone and span of years.
 
 import zoneinfo
 from collections.abc import Iterable
+from datetime import datetime
 from email.utils import parseaddr
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -162,12 +163,14 @@ def calendar_for(
     method: str | None = None,
     name: str = "",
     attendee=None,
+    stamp: datetime | None = None,
 ) -> bytes:
     """Serialise ``events`` as one VCALENDAR.
 
     ``zone_name`` is the calendar's default zone (X-WR-TIMEZONE); every event is written in
     its own cohort's zone, and one VTIMEZONE goes in per zone used. ``attendee`` (a person,
-    for invitations) adds ORGANIZER and ATTENDEE to each event.
+    for invitations) adds ORGANIZER and ATTENDEE to each event. ``stamp`` is the DTSTAMP
+    (now when not given).
     """
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
@@ -177,7 +180,7 @@ def calendar_for(
         cal.add("method", method)
     cal.add("x-wr-calname", one_line(name or _("MetLib Circle")))
     cal.add("x-wr-timezone", zone_name)
-    stamp = timezone.now()
+    stamp = stamp or timezone.now()
     years: dict[str, set[int]] = {zone_name: set()}
     components = []
     for event in events:

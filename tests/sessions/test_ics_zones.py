@@ -10,14 +10,14 @@ import icalendar
 import pytest
 import vobject
 from dateutil import tz as dateutil_tz
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from cohorts.models import Role
 from metlib.models import Email
-from sessions.feeds import feed_of, feed_version, person_for_feed
+from sessions.feeds import feed_of, feed_state
 from sessions.ics_zones import vtimezone_ical, yearly_rule
 from sessions.invitations import queue_invitations
+from sessions.models import Event
 from tests.factories import CohortFactory, EventFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -221,18 +221,26 @@ def test_feed_built_once_per_version(client, monkeypatch):
     assert changed["ETag"] != first["ETag"]
 
 
-def test_feed_version_same_from_the_feed_query_and_alone(cohort, make_member):
+def test_feed_state_in_one_query_and_the_same_until_a_change(
+    cohort, make_member, django_assert_num_queries
+):
     person = make_member(cohort, Role.PARTICIPANT)
-    EventFactory(cohort=cohort)
-    alone = UserFactory()  # no cohort, no events: nulls and zeros alike
+    event = EventFactory(cohort=cohort)
+    alone = UserFactory()  # no cohort, no events
     for someone in (person, alone):
-        feed = feed_of(person=someone)
-        found = person_for_feed(person_id=someone.pk, secret=feed.secret)
-        plain = get_user_model().objects.get(pk=someone.pk)
-        assert feed_version(person=found) == feed_version(person=plain)
+        secret = feed_of(person=someone).secret
+        with django_assert_num_queries(1):
+            state = feed_state(person_id=someone.pk, secret=secret)
+        assert state.person == someone
+        assert state.events_digest
+        assert feed_state(person_id=someone.pk, secret="wrong") is None
+    before = feed_state(person_id=person.pk, secret=feed_of(person=person).secret)
+    Event.objects.filter(pk=event.pk).update(place="Room 2")  # no signal, no timestamp
+    after = feed_state(person_id=person.pk, secret=feed_of(person=person).secret)
+    assert after.events_digest != before.events_digest
 
 
-def test_304_from_the_cache_and_by_two_queries_after_a_change(
+def test_304_in_one_query_and_a_change_elsewhere_changes_nothing(
     client, cohort, make_member, django_assert_num_queries
 ):
     person = make_member(cohort, Role.PARTICIPANT)
@@ -240,11 +248,10 @@ def test_304_from_the_cache_and_by_two_queries_after_a_change(
     feed = feed_of(person=person)
     url = reverse("feeds:feed", kwargs={"person_id": person.pk, "secret": feed.secret})
     etag = client.get(url)["ETag"]
-    with django_assert_num_queries(0):  # nothing changed since: the cache answers
+    with django_assert_num_queries(1):  # the owner and the digest of their events
         assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    with django_assert_num_queries(1):  # the body is kept too
         assert client.get(url).status_code == 200
-    EventFactory(cohort=CohortFactory())  # a change elsewhere: this feed is asked again
-    with django_assert_num_queries(2):  # the feed with its owner and memberships; events
-        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
-    with django_assert_num_queries(0):
+    EventFactory(cohort=CohortFactory())  # a change elsewhere: this feed is still current
+    with django_assert_num_queries(1):
         assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
