@@ -8,7 +8,6 @@ import zoneinfo
 from collections.abc import Iterable
 from email.utils import parseaddr
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import icalendar
 from django.conf import settings
@@ -24,13 +23,10 @@ from .models import Event
 PRODID = "-//MetLib Circle//Calendar//EN"
 
 
-def site_host() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "localhost"
-
-
 def event_uid(event: Event) -> str:
-    """The UID never changes for an event: its UUID at the site's host."""
-    return f"{event.uid}@{site_host()}"
+    """The UID never changes for an event: its UUID alone. No host name in it (RFC 7986,
+    5.3), so moving the site to a new domain never duplicates a subscribed event."""
+    return str(event.uid)
 
 
 CALENDAR_END = b"END:VCALENDAR\r\n"
