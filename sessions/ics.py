@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from metlib.validators import one_line
 
+from .days import days_of
 from .ics_zones import vtimezone_ical
 from .models import Event
 
@@ -128,8 +129,14 @@ def vevent(event: Event, *, stamp, attendee=None) -> icalendar.Event:
     component = icalendar.Event()
     component.add("uid", event_uid(event))
     component.add("dtstamp", stamp)
-    component.add("dtstart", event.starts_at.astimezone(zone))
-    component.add("dtend", event.ends_at.astimezone(zone))
+    days = days_of(event)
+    if days is None:
+        component.add("dtstart", event.starts_at.astimezone(zone))
+        component.add("dtend", event.ends_at.astimezone(zone))
+    else:  # the same hours each day (see sessions.days)
+        component.add("dtstart", days.first_start)
+        component.add("dtend", days.first_end)
+        component.add("rrule", {"FREQ": "DAILY", "COUNT": days.count})
     component.add("sequence", event.sequence)
     component.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
     title = event.title

@@ -18,16 +18,16 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
-from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import slugify
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from cohorts.models import Membership, MentoringGroup
 from metlib.languages import language_of
 from metlib.models import Email
 from metlib.outbox import Attachment, queue_templated_email
 
+from .days import when_text
 from .feeds import COHORT_WIDE_ROLES, feed_of, with_details
 from .ics import calendar_for, event_link, event_uid
 from .models import CalendarDelivery, CalendarFeed, Event
@@ -111,14 +111,9 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
 
 
 def _when(event: Event, zone_name: str, times: tuple[datetime, datetime] | None = None) -> str:
-    zone = _zone(zone_name)
     starts_at, ends_at = times or (event.starts_at, event.ends_at)
-    starts = timezone.localtime(starts_at, zone)
-    ends = timezone.localtime(ends_at, zone)
-    end_format = "TIME_FORMAT" if starts.date() == ends.date() else "DATETIME_FORMAT"
-    return (
-        f"{date_filter(starts, 'DATETIME_FORMAT')} – {date_filter(ends, end_format)} ({zone_name})"
-    )
+    text = when_text(starts_at, ends_at, own=event.zone, shown=_zone(zone_name))
+    return f"{text} ({zone_name})"
 
 
 def _listing(
@@ -127,14 +122,16 @@ def _listing(
     own_zone = getattr(person, "time_zone", "") or "UTC"
     items = []
     for event in events:
-        cohort_zone = event.zone_name
+        # The event's own zone (the conference's city) and its cohort's, beside the reader's.
+        others = dict.fromkeys(z for z in (event.zone_name, event.cohort.time_zone) if z)
+        others.pop(own_zone, None)
         before = previous.get(event.pk)
         items.append(
             {
                 "event": event,
                 "title": event.title,
                 "when": _when(event, own_zone),
-                "when_cohort": "" if cohort_zone == own_zone else _when(event, cohort_zone),
+                "when_cohort": " · ".join(_when(event, zone) for zone in others),
                 "was": _when(event, own_zone, before) if before else "",
                 "place": event.place,
                 "video_url": event.video_url,
