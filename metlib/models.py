@@ -123,6 +123,10 @@ class Email(models.Model):
         help_text=_("A list of {filename, content, mimetype}; content is text."),
     )
     headers = models.JSONField(_("headers"), default=dict, blank=True)
+    # An iMIP invitation (RFC 6047): the iCalendar text goes in the message body as the
+    # text/calendar alternative beside the text and HTML, with its iTIP method in the type.
+    calendar = models.TextField(_("calendar part"), blank=True)
+    calendar_method = models.CharField(_("calendar method"), max_length=10, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

@@ -73,11 +73,17 @@ def queue_email(
     html: str = "",
     attachments: Iterable[Attachment] = (),
     headers: Mapping[str, str] | None = None,
+    calendar: str = "",
+    calendar_method: str = "",
 ) -> Email:
     """Write one mail to the outbox in the caller's transaction and send it after commit.
 
+    ``calendar`` (with its iTIP ``calendar_method``) makes it an invitation calendar apps act
+    on: the iCalendar text is sent as the message's ``text/calendar; method=…`` alternative.
     Queuing the same ``key`` twice returns the mail already queued, unchanged.
     """
+    if calendar and not calendar_method:
+        raise ValueError("a calendar part needs its iTIP method")
     try:
         with transaction.atomic():
             email = Email.objects.create(
@@ -89,6 +95,8 @@ def queue_email(
                 body_html=html,
                 attachments=[a.as_json() for a in attachments],
                 headers=dict(headers or {}),
+                calendar=calendar,
+                calendar_method=calendar_method if calendar else "",
             )
     except IntegrityError:
         return Email.objects.get(key=key)
@@ -107,6 +115,8 @@ def queue_templated_email(
     context: Mapping[str, Any],
     language: str | None = None,
     attachments: Iterable[Attachment] = (),
+    calendar: str = "",
+    calendar_method: str = "",
 ) -> Email:
     """Render a template triplet and queue it (see :func:`queue_email`)."""
     if Email.objects.filter(key=key).exists():
@@ -119,6 +129,8 @@ def queue_templated_email(
         text=rendered.text,
         html=rendered.html,
         attachments=attachments,
+        calendar=calendar,
+        calendar_method=calendar_method,
     )
 
 
@@ -128,8 +140,15 @@ def _as_message(email: Email) -> EmailMultiAlternatives:
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    if email.calendar:
+        # RFC 6047 and what Gmail, Outlook and Apple Mail act on: the invitation is the last
+        # alternative of the body (text, HTML, calendar), its iTIP method in the type.
+        message.attach_alternative(email.calendar, f"text/calendar; method={email.calendar_method}")
     for attachment in email.attachments:
-        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+        content = attachment["content"]
+        if not attachment["mimetype"].startswith("text/"):
+            content = content.encode()  # a str would be encoded as raw-unicode-escape
+        message.attach(attachment["filename"], content, attachment["mimetype"])
     return message
 
 

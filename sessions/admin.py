@@ -3,6 +3,7 @@ from django.db import models
 
 from .models import (
     Attendance,
+    CalendarDelivery,
     CalendarFeed,
     CalendarSettings,
     Event,
@@ -60,3 +61,10 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 @admin.register(CalendarSettings)
 class CalendarSettingsAdmin(admin.ModelAdmin):
     list_display = ["cohort", "reminder_offsets"]
+
+
+@admin.register(CalendarDelivery)
+class CalendarDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["person", "choice"]
+    list_filter = ["choice"]
+    raw_id_fields = ["person"]

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from email.utils import parseaddr
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import icalendar
 from django.conf import settings
@@ -19,19 +18,17 @@ from django.utils.translation import gettext as _
 
 from metlib.validators import one_line
 
+from .days import days_of
 from .ics_zones import vtimezone_ical
 from .models import Event
 
 PRODID = "-//MetLib Circle//Calendar//EN"
 
 
-def site_host() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "localhost"
-
-
 def event_uid(event: Event) -> str:
-    """The UID never changes for an event: its UUID at the site's host."""
-    return f"{event.uid}@{site_host()}"
+    """The UID never changes for an event: its UUID alone. No host name in it (RFC 7986,
+    5.3), so moving the site to a new domain never duplicates a subscribed event."""
+    return str(event.uid)
 
 
 CALENDAR_END = b"END:VCALENDAR\r\n"
@@ -133,8 +130,14 @@ def vevent(event: Event, *, stamp, attendee=None) -> icalendar.Event:
     component = icalendar.Event()
     component.add("uid", event_uid(event))
     component.add("dtstamp", stamp)
-    component.add("dtstart", event.starts_at.astimezone(zone))
-    component.add("dtend", event.ends_at.astimezone(zone))
+    days = days_of(event)
+    if days is None:
+        component.add("dtstart", event.starts_at.astimezone(zone))
+        component.add("dtend", event.ends_at.astimezone(zone))
+    else:  # the same hours each day (see sessions.days)
+        component.add("dtstart", days.first_start)
+        component.add("dtend", days.first_end)
+        component.add("rrule", {"FREQ": "DAILY", "COUNT": days.count})
     component.add("sequence", event.sequence)
     component.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
     title = event.title

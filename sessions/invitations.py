@@ -1,12 +1,11 @@
-"""Calendar invitations by email: iTIP REQUEST for new and moved events, CANCEL for
-cancelled ones, so each person's calendar updates the same entry (same UID, higher
-SEQUENCE).
+"""Calendar changes by email: iTIP REQUEST for new and moved events, CANCEL for cancelled
+ones, so each calendar updates the same entry (same UID, higher SEQUENCE).
 
-Each person concerned gets ONE mail per change, listing their events, with one .ics per
-event attached (iTIP allows one UID per REQUEST / CANCEL message). Mails go through the
-outbox: queued in the caller's transaction, sent by Celery after commit. The outbox key
-holds every (UID, SEQUENCE, change) of the mail, so a retry never sends it twice and a
-later move (higher SEQUENCE) sends a new one.
+Each person chooses how the calendar reaches them (:class:`CalendarDelivery`): the
+subscription (feed), invitations by mail, or both. Invitations are one event per message,
+as RFC 6047 and the mail apps that act on them expect; everyone is also told of each change
+in one readable mail (see :func:`queue_invitations`). Mails go through the outbox: queued in
+the caller's transaction, sent by Celery after commit, each under a key that a retry finds.
 """
 
 import hashlib
@@ -14,20 +13,24 @@ import zoneinfo
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
-from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import slugify
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import translation
 
 from cohorts.models import Membership, MentoringGroup
 from metlib.languages import language_of
+from metlib.models import Email
 from metlib.outbox import Attachment, queue_templated_email
 
-from .feeds import COHORT_WIDE_ROLES, with_details
+from .days import when_text
+from .feeds import COHORT_WIDE_ROLES, feed_of, with_details
 from .ics import calendar_for, event_link, event_uid
-from .models import Event
+from .models import CalendarDelivery, CalendarFeed, Event
 
 CHANGES = ("created", "moved", "cancelled", "updated", "restored")
 # Who, besides the group and its mentor, hears of mentoring sessions: the same people whose
@@ -84,11 +87,20 @@ def people_concerned(events: Iterable[Event]) -> dict[Any, list[Event]]:
     return {people[pk]: concerned[pk] for pk in sorted(concerned)}
 
 
-def invitation_key(*, person: Any, events: Sequence[Event], change: str) -> str:
-    """The outbox key: the same person, events, revisions and change give the same key."""
+def _digest(events: Sequence[Event], change: str) -> str:
     state = sorted((str(event.uid), event.sequence, change) for event in events)
-    digest = hashlib.sha256(repr(state).encode()).hexdigest()
-    return f"invitation:{person.pk}:{digest}"
+    return hashlib.sha256(repr(state).encode()).hexdigest()
+
+
+def invitation_key(*, person: Any, events: Sequence[Event], change: str) -> str:
+    """The outbox key of an invitation: the same person, event, revision and change give the
+    same key, so a retry never sends it twice and a later change (higher SEQUENCE) does."""
+    return f"invitation:{person.pk}:{_digest(events, change)}"
+
+
+def notice_key(*, person: Any, events: Sequence[Event], change: str) -> str:
+    """The outbox key of the readable mail that lists a change's events."""
+    return f"calendar-notice:{person.pk}:{_digest(events, change)}"
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo:
@@ -99,14 +111,9 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
 
 
 def _when(event: Event, zone_name: str, times: tuple[datetime, datetime] | None = None) -> str:
-    zone = _zone(zone_name)
     starts_at, ends_at = times or (event.starts_at, event.ends_at)
-    starts = timezone.localtime(starts_at, zone)
-    ends = timezone.localtime(ends_at, zone)
-    end_format = "TIME_FORMAT" if starts.date() == ends.date() else "DATETIME_FORMAT"
-    return (
-        f"{date_filter(starts, 'DATETIME_FORMAT')} – {date_filter(ends, end_format)} ({zone_name})"
-    )
+    text = when_text(starts_at, ends_at, own=event.zone, shown=_zone(zone_name))
+    return f"{text} ({zone_name})"
 
 
 def _listing(
@@ -115,14 +122,16 @@ def _listing(
     own_zone = getattr(person, "time_zone", "") or "UTC"
     items = []
     for event in events:
-        cohort_zone = event.zone_name
+        # The event's own zone (the conference's city) and its cohort's, beside the reader's.
+        others = dict.fromkeys(z for z in (event.zone_name, event.cohort.time_zone) if z)
+        others.pop(own_zone, None)
         before = previous.get(event.pk)
         items.append(
             {
                 "event": event,
                 "title": event.title,
                 "when": _when(event, own_zone),
-                "when_cohort": "" if cohort_zone == own_zone else _when(event, cohort_zone),
+                "when_cohort": " · ".join(_when(event, zone) for zone in others),
                 "was": _when(event, own_zone, before) if before else "",
                 "place": event.place,
                 "video_url": event.video_url,
@@ -132,23 +141,49 @@ def _listing(
     return items
 
 
-def _attachments(person: Any, events: Sequence[Event], *, method: str) -> list[Attachment]:
+def _calendar(person: Any, event: Event, *, method: str) -> str:
+    return calendar_for(
+        events=[event],
+        zone_name=event.zone_name,
+        method=method,
+        name=event.cohort.name,
+        attendee=person,
+    ).decode()
+
+
+def _attachment(event: Event, calendar: str, *, method: str) -> Attachment:
+    """The same invitation as a file, for mail apps that only offer attachments. Not
+    ``text/calendar``: a second calendar part would make some apps show two invitations."""
     prefix = "cancel" if method == "CANCEL" else "invite"
-    return [
-        Attachment(
-            filename=f"{prefix}-{index:02d}-{slugify(event.title)[:40] or 'event'}.ics",
-            content=calendar_for(
-                events=[event],
-                zone_name=event.zone_name,
-                method=method,
-                name=event.cohort.name,
-                attendee=person,
-            ).decode(),
-            # Outlook treats the part as an invitation only with the iTIP method in its type.
-            mimetype=f"text/calendar; method={method}",
-        )
-        for index, event in enumerate(events, start=1)
-    ]
+    return Attachment(
+        filename=f"{prefix}-{slugify(event.title)[:40] or 'event'}.ics",
+        content=calendar,
+        mimetype="application/ics",
+    )
+
+
+def wants_invitations(people: Iterable[Any]) -> set[int]:
+    """Ids of those of ``people`` who chose invitations by mail (alone or with the feed)."""
+    return set(
+        CalendarDelivery.objects.filter(
+            person__in=list(people),
+            choice__in=[CalendarDelivery.Choice.INVITATIONS, CalendarDelivery.Choice.BOTH],
+        ).values_list("person_id", flat=True)
+    )
+
+
+def _feed_addresses(people: Sequence[Any]) -> dict[int, str]:
+    """Each person's subscription address (webcal), their feed made if they had none."""
+    feeds = {feed.person_id: feed for feed in CalendarFeed.objects.filter(person__in=people)}
+    for person in people:
+        if person.pk not in feeds:
+            feeds[person.pk] = feed_of(person=person)
+    addresses = {}
+    for pk, feed in feeds.items():
+        path = reverse("feeds:feed", kwargs={"person_id": pk, "secret": feed.secret})
+        parts = urlsplit(f"{settings.SITE_URL}{path}")
+        addresses[pk] = f"webcal://{parts.netloc}{parts.path}"
+    return addresses
 
 
 def queue_invitations(
@@ -159,12 +194,21 @@ def queue_invitations(
     note: str = "",
     previous: Mapping[int, tuple[datetime, datetime]] | None = None,
 ) -> list:
-    """Queue one mail per person concerned by ``events`` (all ``change``: "created",
-    "moved", "cancelled", "updated" — new details, same time — or "restored", a cancel
-    undone), each with one .ics per event; with ``only`` (user ids), to those of them only.
-    ``note`` is the facilitator's message to them; ``previous`` (event id → old start and
-    end) gives moved events' old times. Call it inside the transaction that made the
-    change; the outbox sends after commit. Returns the outbox rows."""
+    """Tell everyone concerned by ``events`` (all ``change``: "created", "moved",
+    "cancelled", "updated" — new details, same time — or "restored", a cancel undone); with
+    ``only`` (user ids), those of them only.
+
+    Who chose invitations by mail gets one iMIP message per event (RFC 6047: the calendar
+    part is the body's ``text/calendar; method=REQUEST|CANCEL`` alternative, the same
+    calendar attached as a file), since Gmail and Outlook act on one invitation per message.
+    Everyone else, and invitees told of several events at once (a generated year), gets one
+    readable mail listing the events with their subscription address and no calendar part,
+    so nothing lands twice in a calendar fed by the subscription.
+
+    ``note`` is the facilitator's message; ``previous`` (event id → old start and end) gives
+    moved events' old times. Call it inside the transaction that made the change; the outbox
+    sends after commit, and its keys (person, events, revisions, change) make a repeated call
+    queue nothing. Returns the outbox rows."""
     if change not in CHANGES:
         raise ValueError(f"change must be one of {CHANGES}, not {change!r}")
     pks = [event.pk for event in events]
@@ -174,32 +218,75 @@ def queue_invitations(
     ordered = sorted((fresh[pk] for pk in pks if pk in fresh), key=lambda e: (e.starts_at, e.pk))
     method = "CANCEL" if change == "cancelled" else "REQUEST"
     template = "calendar-cancellation" if change == "cancelled" else "calendar-invitation"
+    concerned = {
+        person: own_events
+        for person, own_events in people_concerned(ordered).items()
+        if only is None or person.pk in only
+    }
+    invited = wants_invitations(concerned)
+    listed = [
+        person
+        for person, own_events in concerned.items()
+        if person.pk not in invited or len(own_events) > 1
+    ]
+    addresses = _feed_addresses(listed)
+    subscribe_url = f"{settings.SITE_URL}{reverse('feeds:subscribe')}"
     queued = []
-    for person, own_events in people_concerned(ordered).items():
-        if only is not None and person.pk not in only:
-            continue
+    for person, own_events in concerned.items():
         language = language_of(person)
         with translation.override(language or translation.get_language()):
             items = _listing(person, own_events, previous or {})
-            attachments = _attachments(person, own_events, method=method)
         cohorts = {event.cohort for event in own_events}
-        queued.append(
-            queue_templated_email(
-                key=invitation_key(person=person, events=own_events, change=change),
-                to=person.email,
-                template=template,
-                context={
-                    "person": person,
-                    "change": change,
-                    "items": items,
-                    "count": len(items),
-                    "first": items[0],
-                    "cohort": next(iter(cohorts)) if len(cohorts) == 1 else None,
-                    "uids": [event_uid(event) for event in own_events],
-                    "note": note.strip(),
-                },
-                language=language,
-                attachments=attachments,
+        context = {
+            "person": person,
+            "change": change,
+            "items": items,
+            "count": len(items),
+            "first": items[0],
+            "cohort": next(iter(cohorts)) if len(cohorts) == 1 else None,
+            "uids": [event_uid(event) for event in own_events],
+            "note": note.strip(),
+            "invitation": False,
+            "invitations_follow": person.pk in invited,
+            "feed_url": addresses.get(person.pk, ""),
+            "subscribe_url": subscribe_url,
+        }
+        if person.pk in addresses:
+            queued.append(
+                queue_templated_email(
+                    key=notice_key(person=person, events=own_events, change=change),
+                    to=person.email,
+                    template=template,
+                    context=context,
+                    language=language,
+                )
             )
-        )
+        if person.pk not in invited:
+            continue
+        for event, item in zip(own_events, items, strict=True):
+            key = invitation_key(person=person, events=[event], change=change)
+            if Email.objects.filter(key=key).exists():
+                continue
+            with translation.override(language or translation.get_language()):
+                calendar = _calendar(person, event, method=method)
+            queued.append(
+                queue_templated_email(
+                    key=key,
+                    to=person.email,
+                    template=template,
+                    context={
+                        **context,
+                        "items": [item],
+                        "count": 1,
+                        "first": item,
+                        "cohort": event.cohort,
+                        "uids": [event_uid(event)],
+                        "invitation": True,
+                    },
+                    language=language,
+                    attachments=[_attachment(event, calendar, method=method)],
+                    calendar=calendar,
+                    calendar_method=method,
+                )
+            )
     return queued

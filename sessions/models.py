@@ -227,6 +227,37 @@ class CalendarFeed(models.Model):
         return str(self.person)
 
 
+class CalendarDelivery(models.Model):
+    """How a person wants the calendar: the subscription (feed), invitations by mail, or both.
+    A person without a row has the feed only."""
+
+    class Choice(models.TextChoices):
+        FEED = "feed", _("The subscription only")
+        INVITATIONS = "invitations", _("Invitations by mail only")
+        BOTH = "both", _("Both")
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_delivery",
+        verbose_name=_("person"),
+    )
+    choice = models.CharField(
+        _("calendar by"), max_length=12, choices=Choice.choices, default=Choice.FEED
+    )
+
+    class Meta:
+        verbose_name = _("calendar delivery")
+        verbose_name_plural = _("calendar deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_choice_display()}"
+
+    @property
+    def invitations(self) -> bool:
+        return self.choice in (self.Choice.INVITATIONS, self.Choice.BOTH)
+
+
 def default_reminder_offsets() -> list[int]:
     """Seven days and 24 hours before, in minutes."""
     return [7 * 24 * 60, 24 * 60]

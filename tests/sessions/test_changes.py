@@ -12,7 +12,7 @@ from django.urls import reverse
 from cohorts.models import Role
 from metlib.models import Email
 from sessions import schedule
-from sessions.models import Event
+from sessions.models import CalendarDelivery, Event
 from tests.factories import EventFactory
 
 UTC = zoneinfo.ZoneInfo("UTC")
@@ -29,7 +29,9 @@ def _now():
 
 @pytest.fixture
 def participant(cohort, make_member):
-    return make_member(cohort, Role.PARTICIPANT, time_zone="Europe/Helsinki")
+    person = make_member(cohort, Role.PARTICIPANT, time_zone="Europe/Helsinki")
+    CalendarDelivery.objects.create(person=person, choice=CalendarDelivery.Choice.INVITATIONS)
+    return person
 
 
 @pytest.fixture
@@ -48,7 +50,8 @@ def url(name, event):
 
 def calendar_of(email: Email) -> icalendar.Event:
     (attachment,) = email.attachments
-    (vevent,) = icalendar.Calendar.from_ical(attachment["content"]).walk("VEVENT")
+    assert attachment["content"] == email.calendar
+    (vevent,) = icalendar.Calendar.from_ical(email.calendar).walk("VEVENT")
     return vevent
 
 

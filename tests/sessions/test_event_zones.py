@@ -154,3 +154,77 @@ def test_an_unknown_zone_is_refused_by_the_model_as_the_admin_saves_it(cohort):
     event.time_zone = "Mars/Olympus"
     with pytest.raises(ValidationError):
         event.full_clean()
+
+
+def five_day_conference(cohort):
+    return EventFactory(
+        cohort=cohort,
+        title="Conference",
+        time_zone="Europe/Madrid",
+        # Sunday 27 October 2024 is Madrid's clock change: each day still 09:00–17:00 there.
+        starts_at=dt.datetime(2024, 10, 24, 9, tzinfo=MADRID),
+        ends_at=dt.datetime(2024, 10, 28, 17, tzinfo=MADRID),
+    )
+
+
+def test_a_five_day_conference_is_exported_as_five_days_of_its_hours(client, cohort, participant):
+    """One VEVENT (one UID for moves, cancels and invitations) of the first day's hours,
+    repeated daily: every calendar app shows each day with its hours, in the reader's zone."""
+    conference = five_day_conference(cohort)
+    body = feed(client, participant)
+    (vevent,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert vevent["DTSTART"].dt.replace(tzinfo=None) == dt.datetime(2024, 10, 24, 9)
+    assert vevent["DTEND"].dt.replace(tzinfo=None) == dt.datetime(2024, 10, 24, 17)
+    assert vevent["RRULE"]["FREQ"] == ["DAILY"]
+    assert vevent["RRULE"]["COUNT"] == [5]
+    assert str(vevent["UID"]) == str(conference.uid)
+    parsed = vobject.readOne(body.decode()).vevent
+    starts = list(parsed.getrruleset(addRDate=True))
+    assert [start.astimezone(MADRID).replace(tzinfo=None) for start in starts] == [
+        dt.datetime(2024, 10, day, 9) for day in range(24, 29)
+    ]
+    # Across the clock change, 09:00 in Madrid is 07:00 then 08:00 UTC.
+    assert [start.astimezone(UTC).hour for start in starts] == [7, 7, 7, 8, 8]
+
+
+def test_an_overnight_event_is_one_stretch(client, cohort, participant):
+    EventFactory(
+        cohort=cohort,
+        starts_at=dt.datetime(2024, 10, 24, 20, tzinfo=MADRID),
+        ends_at=dt.datetime(2024, 10, 25, 2, tzinfo=MADRID),
+        time_zone="Europe/Madrid",
+    )
+    (vevent,) = icalendar.Calendar.from_ical(feed(client, participant)).walk("VEVENT")
+    assert "RRULE" not in vevent
+    assert vevent["DTEND"].dt.replace(tzinfo=None) == dt.datetime(2024, 10, 25, 2)
+
+
+def test_pages_show_it_by_days_in_the_viewers_the_events_and_the_cohorts_zones(
+    client, cohort, participant
+):
+    five_day_conference(cohort)
+    client.force_login(participant)  # in Tokyo; the cohort runs in New York
+    page = client.get(reverse("feeds:mine")).content.decode()
+    assert "Oct. 24, 2024 to Oct. 28, 2024, 9 a.m. – 5 p.m. each day" in page
+    assert "Europe/Madrid" in page
+    assert "Oct. 24, 2024 to Oct. 28, 2024, 3 a.m. – 11 a.m. each day" in page
+    assert "America/New_York" in page
+    assert "Oct. 24, 2024 to Oct. 28, 2024, 4 p.m. – midnight each day" in page
+    assert "your time (Asia/Tokyo)" in page
+
+
+def test_its_invitation_gives_the_days_in_each_zone(cohort, participant):
+    from metlib.models import Email
+    from sessions.invitations import queue_invitations
+    from sessions.models import CalendarDelivery
+
+    CalendarDelivery.objects.create(person=participant, choice=CalendarDelivery.Choice.BOTH)
+    conference = five_day_conference(cohort)
+    (invitation,) = queue_invitations(events=[conference], change="created")
+    assert invitation.to == participant.email
+    body = Email.objects.get(pk=invitation.pk).body_text
+    assert "Oct. 24, 2024 to Oct. 28, 2024, 4 p.m. – midnight each day (Asia/Tokyo)" in body
+    assert "Oct. 24, 2024 to Oct. 28, 2024, 9 a.m. – 5 p.m. each day (Europe/Madrid)" in body
+    assert "3 a.m. – 11 a.m. each day (America/New_York)" in body
+    (vevent,) = icalendar.Calendar.from_ical(invitation.calendar).walk("VEVENT")
+    assert vevent["RRULE"]["COUNT"] == [5]

@@ -17,7 +17,7 @@ from metlib.models import Email
 from sessions.feeds import feed_of, feed_state
 from sessions.ics_zones import vtimezone_ical, yearly_rule
 from sessions.invitations import queue_invitations
-from sessions.models import Event
+from sessions.models import CalendarDelivery, Event
 from tests.factories import CohortFactory, EventFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,13 +97,14 @@ def test_invitation_times_read_by_vobject_across_clock_changes(zone_name):
     cohort, events = year_in(zone_name)
     person = UserFactory()
     MembershipFactory(user=person, cohort=cohort, role=Role.PARTICIPANT)
+    CalendarDelivery.objects.create(person=person, choice=CalendarDelivery.Choice.INVITATIONS)
     queue_invitations(events=events, change="created")
-    (email,) = Email.objects.filter(to=person.email)
-    assert len(email.attachments) == len(events)
+    invitations = Email.objects.filter(to=person.email).exclude(calendar="")
+    assert len(invitations) == len(events)
     expected = {moment.date(): moment.utcoffset() for moment in nine_am(zone_name)}
     seen = {}
-    for attachment in email.attachments:
-        cal = vobject.readOne(attachment["content"])
+    for email in invitations:
+        cal = vobject.readOne(email.calendar)
         assert cal.method.value == "REQUEST"
         start = cal.vevent.dtstart.value
         assert (start.hour, start.minute) == (9, 0)

@@ -15,6 +15,7 @@ from metlib.models import Email
 from metlib.tasks import sweep_outbox
 from sessions import schedule
 from sessions.ics import event_uid
+from sessions.models import CalendarDelivery
 
 from ..fixtures import wait_until
 from .test_schedule import second_tuesdays
@@ -32,31 +33,32 @@ def received_by(sink, address: str) -> list:
     return [message for message in sink.messages if message["To"] == address]
 
 
-def calendars(message) -> list:
-    """The message's text/calendar attachments: (part, raw bytes)."""
-    parts = [
-        part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"
-    ]
-    return [(part, part.get_payload(decode=True)) for part in parts]
+def invitations(messages: list) -> list:
+    return [m for m in messages if any(p.get_content_type() == "text/calendar" for p in m.walk())]
 
 
-def assert_delivered_as_stored(message, email: Email, *, method: str) -> list:
-    """Every attachment arrived byte for byte as stored (CRLF intact); returns the VEVENTs."""
-    attached = calendars(message)
-    assert len(attached) == len(email.attachments)
-    vevents = []
-    for (part, raw), stored in zip(attached, email.attachments, strict=True):
-        assert part.get_filename() == stored["filename"]
-        assert part.get_param("method") == method
-        assert stored["mimetype"] == f"text/calendar; method={method}"
-        assert raw == stored["content"].encode()
-        assert b"\r\n" in raw
-        assert b"\n" not in raw.replace(b"\r\n", b"")
-        cal = vobject.readOne(raw.decode())
-        assert cal.method.value == method
-        (vevent,) = cal.contents["vevent"]
-        vevents.append(vevent)
-    return vevents
+def assert_delivered_as_stored(message, email: Email, *, method: str):
+    """The invitation arrived as stored: one text/calendar part with its method inside the
+    body's alternatives, CRLF intact, and the same calendar attached as an .ics file.
+    Returns the VEVENT."""
+    (part,) = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == method
+    body = message.get_payload()[0]
+    assert body.get_content_type() == "multipart/alternative"
+    assert body.get_payload()[-1] is part
+    raw = part.get_payload(decode=True)
+    assert email.calendar_method == method
+    assert raw == email.calendar.encode()
+    assert b"\r\n" in raw
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+    (attached,) = message.iter_attachments()
+    assert attached.get_content_type() == "application/ics"
+    assert attached.get_filename() == email.attachments[0]["filename"]
+    assert attached.get_payload(decode=True) == raw
+    cal = vobject.readOne(raw.decode())
+    assert cal.method.value == method
+    (vevent,) = cal.contents["vevent"]
+    return vevent
 
 
 def test_invitations_reach_everyone_once_through_the_worker(
@@ -64,6 +66,8 @@ def test_invitations_reach_everyone_once_through_the_worker(
 ):
     people = [make_member(cohort, Role.PARTICIPANT), make_member(cohort, Role.PARTICIPANT)]
     people.append(facilitator)
+    for person in people:
+        CalendarDelivery.objects.create(person=person, choice=CalendarDelivery.Choice.BOTH)
     addresses = sorted(person.email for person in people)
 
     with transaction.atomic():
@@ -76,13 +80,24 @@ def test_invitations_reach_everyone_once_through_the_worker(
     assert len(year) == 3
     uids = [event_uid(event) for event in year]
 
-    wait_until(lambda: Email.objects.count() == len(people) and all_sent())
-    assert sorted(message["To"] for message in smtp_sink.messages) == addresses
+    # Each person: the year's summary, then one invitation per event.
+    wait_until(lambda: Email.objects.count() == 4 * len(people) and all_sent())
+    assert Counter(message["To"] for message in smtp_sink.messages) == Counter(
+        {address: 4 for address in addresses}
+    )
     for address in addresses:
-        (message,) = received_by(smtp_sink, address)
-        (email,) = Email.objects.filter(to=address)
-        vevents = assert_delivered_as_stored(message, email, method="REQUEST")
-        assert [vevent.uid.value for vevent in vevents] == uids
+        received = received_by(smtp_sink, address)
+        assert len(invitations(received)) == 3
+        stored = Email.objects.filter(to=address).exclude(calendar="").order_by("pk")
+        vevents = [
+            assert_delivered_as_stored(message, email, method="REQUEST")
+            for message, email in zip(
+                sorted(invitations(received), key=lambda m: m["Subject"]),
+                sorted(stored, key=lambda e: e.subject),
+                strict=True,
+            )
+        ]
+        assert sorted(vevent.uid.value for vevent in vevents) == sorted(uids)
         assert [vevent.sequence.value for vevent in vevents] == ["0"] * 3
         assert [vevent.attendee.value for vevent in vevents] == [f"mailto:{address}"] * 3
 
@@ -92,15 +107,17 @@ def test_invitations_reach_everyone_once_through_the_worker(
         event=moved, starts_at=starts, ends_at=starts + dt.timedelta(hours=2), by=facilitator
     )
 
-    wait_until(lambda: Email.objects.count() == 2 * len(people) and all_sent())
+    wait_until(lambda: Email.objects.count() == 5 * len(people) and all_sent())
     assert Counter(message["To"] for message in smtp_sink.messages) == Counter(
-        {address: 2 for address in addresses}
+        {address: 5 for address in addresses}
     )
     for address in addresses:
-        _first, second = received_by(smtp_sink, address)
+        second = next(
+            m for m in received_by(smtp_sink, address) if m["Subject"].startswith("Moved")
+        )
         assert second["Subject"] == f"Moved: {moved.title}"
         email = Email.objects.filter(to=address).latest("pk")
-        (vevent,) = assert_delivered_as_stored(second, email, method="REQUEST")
+        vevent = assert_delivered_as_stored(second, email, method="REQUEST")
         assert vevent.uid.value == event_uid(moved)
         assert vevent.sequence.value == "1"
         # Wall time and TZID, as in test_ics: vobject's reading of VTIMEZONE offsets is unreliable.
@@ -110,7 +127,7 @@ def test_invitations_reach_everyone_once_through_the_worker(
     swept = sweep_outbox.delay()
 
     assert celery_worker_on_redis.result_of(swept) == 0
-    assert celery_worker_on_redis.task_names.count("metlib.send_email") == 2 * len(people)
+    assert celery_worker_on_redis.task_names.count("metlib.send_email") == 5 * len(people)
     assert celery_worker_on_redis.task_names[-1] == "metlib.sweep_outbox"
-    assert len(smtp_sink.messages) == 2 * len(people)
+    assert len(smtp_sink.messages) == 5 * len(people)
     assert set(Email.objects.values_list("status", "attempts")) == {(Email.Status.SENT, 1)}

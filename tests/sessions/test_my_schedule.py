@@ -66,6 +66,35 @@ def test_times_in_viewer_zone_with_cohort_zone_beside(client, cohort, participan
     assert "March 2031" in page
 
 
+def test_end_times_and_upcoming_before_past(client, cohort, participant):
+    now = timezone.now()
+    EventFactory(cohort=cohort, title="Was last month", starts_at=now - dt.timedelta(days=30))
+    EventFactory(cohort=cohort, title="Was last week", starts_at=now - dt.timedelta(days=7))
+    EventFactory(
+        cohort=cohort,
+        title="Comes next",
+        starts_at=dt.datetime(2031, 3, 4, 14, 0, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2031, 3, 4, 16, 30, tzinfo=dt.UTC),
+    )
+    client.force_login(participant)
+    page = client.get(MINE).content.decode()
+    upcoming, past = page.split('id="past"')
+    assert "Comes next" in upcoming
+    assert "Was last" not in upcoming
+    assert past.index("Was last week") < past.index("Was last month")  # latest first
+    # 14:00–16:30 UTC: 23:00 to 01:30 the next day in Tokyo, with its end.
+    assert "March 4, 2031, 11 p.m. – March 5, 2031, 1:30 a.m." in upcoming
+    assert "March 4, 2031, 9 a.m. – 11:30 a.m." in upcoming  # New York
+
+
+def test_nothing_upcoming_says_so(client, cohort, participant):
+    EventFactory(cohort=cohort, starts_at=timezone.now() - dt.timedelta(days=3))
+    client.force_login(participant)
+    page = client.get(MINE).content.decode()
+    assert "Nothing is coming up for you." in page
+    assert 'id="past"' in page
+
+
 def test_cancelled_and_moved_are_marked(client, cohort, participant):
     EventFactory(cohort=cohort, title="Gone session", status=Event.Status.CANCELLED)
     EventFactory(cohort=cohort, title="Shifted session", status=Event.Status.MOVED)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from cohorts.models import Role
 from metlib.models import Email
 from sessions import presenters
+from sessions.models import CalendarDelivery
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def people(cohort, make_member):
-    return [make_member(cohort, Role.PARTICIPANT) for _ in range(4)]
+    people = [make_member(cohort, Role.PARTICIPANT) for _ in range(4)]
+    for person in people:
+        CalendarDelivery.objects.create(person=person, choice=CalendarDelivery.Choice.BOTH)
+    return people
 
 
 @pytest.fixture
@@ -33,8 +37,7 @@ def mails() -> dict[str, list[Email]]:
 
 
 def sequence_in(email: Email) -> str:
-    (attachment,) = email.attachments
-    cal = vobject.readOne(attachment["content"])
+    cal = vobject.readOne(email.calendar)
     assert cal.method.value == "REQUEST"
     return cal.vevent.sequence.value
 
@@ -50,8 +53,7 @@ def test_presenters_added_get_one_update_each(session, people, facilitator):
         (email,) = sent[person.email]
         assert email.subject == f"Updated: {session.title}"
         assert sequence_in(email) == "1"
-        (attachment,) = email.attachments
-        assert str(a) in attachment["content"].replace("\r\n ", "")
+        assert str(a) in email.calendar.replace("\r\n ", "")
 
 
 def test_presenters_removed_and_added_hear_of_it_others_do_not(session, people, facilitator):
