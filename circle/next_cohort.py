@@ -52,6 +52,7 @@ def start_next_cohort(*, previous: Cohort, plan: NextCohort, by: Any) -> Cohort:
             main_language=previous.main_language,
             stipends_available=previous.stipends_available,
             stipend_rule=previous.stipend_rule,  # the programme's call keeps its promise
+            call_published_at=None,  # a preview until its facilitator publishes it
         )
         cohort.full_clean()
         cohort.save()

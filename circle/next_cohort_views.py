@@ -60,7 +60,10 @@ def next_cohort(request: HttpRequest) -> HttpResponse:
             )
             messages.success(
                 request,
-                _("%(name)s is ready. Check its call before nominations open.")
+                _(
+                    "%(name)s is ready. Its call is a preview until it is published: "
+                    "check it, then publish it from its page."
+                )
                 % {"name": cohort.name},
             )
             return redirect("circle:detail", cohort_slug=cohort.slug)

@@ -117,6 +117,18 @@ class Cohort(models.Model):
         choices=StipendRule.choices,
         default=StipendRule.GLOBAL_SOUTH,
     )
+    # A cohort started from last year's waits, unpublished, for its facilitator to preview
+    # and publish its call; one made otherwise is public at once.
+    call_published_at = models.DateTimeField(
+        _("call published"),
+        null=True,
+        blank=True,
+        default=timezone.now,
+        help_text=_(
+            "Until then the call is a preview: only the cohort's facilitators and the "
+            "programme's managers see it."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -187,6 +199,10 @@ class Cohort(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def call_is_published(self) -> bool:
+        return self.call_published_at is not None
 
     def nominations_are_open(self, *, at: datetime | None = None) -> bool:
         at = at or timezone.now()

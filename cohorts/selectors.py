@@ -9,19 +9,25 @@ from .models import Cohort, Membership, Programme
 
 
 def open_calls() -> QuerySet[Cohort]:
-    """Cohorts whose call for nominations is open now, soonest deadline first."""
+    """Cohorts whose published call for nominations is open now, soonest deadline first."""
     now = timezone.now()
     return (
-        Cohort.objects.filter(nominations_open_at__lte=now, nominations_deadline__gt=now)
+        Cohort.objects.filter(
+            call_published_at__isnull=False,
+            nominations_open_at__lte=now,
+            nominations_deadline__gt=now,
+        )
         .select_related("programme")
         .order_by("nominations_deadline")
     )
 
 
 def upcoming_calls() -> QuerySet[Cohort]:
-    """Cohorts whose call opens later, soonest first."""
+    """Cohorts whose published call opens later, soonest first."""
     return (
-        Cohort.objects.filter(nominations_open_at__gt=timezone.now())
+        Cohort.objects.filter(
+            call_published_at__isnull=False, nominations_open_at__gt=timezone.now()
+        )
         .select_related("programme")
         .order_by("nominations_open_at")
     )

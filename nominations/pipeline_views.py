@@ -268,6 +268,20 @@ def _save_themes(call_form: CallForm, *, cohort) -> None:
 
 
 @cohort_perm_required(Perm.MANAGE_COHORT)
+@require_POST
+def call_publish(request: HttpRequest) -> HttpResponse:
+    """Publish the call previewed on its page: the public sees it from now on."""
+    cohort = request.cohort
+    if submission.publish_call(cohort=cohort, by=request.user):
+        messages.success(
+            request, _("The call is published: it is listed on the home page for everyone.")
+        )
+    else:
+        messages.info(request, _("The call was published already."))
+    return redirect("nominations:call", cohort_slug=cohort.slug)
+
+
+@cohort_perm_required(Perm.MANAGE_COHORT)
 @require_http_methods(["GET", "POST"])
 def call_edit(request: HttpRequest) -> HttpResponse:
     """Edit the public call and the cohort's nomination dates; the call is made on first save."""

@@ -33,6 +33,11 @@ urlpatterns = [
         name="admit_late",
     ),
     path("cohorts/<slug:cohort_slug>/call/edit/", pipeline_views.call_edit, name="call_edit"),
+    path(
+        "cohorts/<slug:cohort_slug>/call/publish/",
+        pipeline_views.call_publish,
+        name="call_publish",
+    ),
 ]
 
 # Selection: each part keeps its own URL module, joined here under the same namespace.

@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -30,6 +30,8 @@ def call_page(request: HttpRequest, cohort_slug: str) -> HttpResponse:
     """The public call for nominations of one cohort, its texts in the visitor's language
     when given in it (or the one asked for with ``?lang=``), else the call's main language."""
     cohort = get_object_or_404(Cohort.objects.select_related("programme", "call"), slug=cohort_slug)
+    if not submission.call_visible_to(cohort=cohort, user=request.user):
+        raise Http404  # not published yet: nothing to say to the public
     call = submission.call_of(cohort)
     language = request.GET.get("lang") or get_language()
     return render(
@@ -38,6 +40,7 @@ def call_page(request: HttpRequest, cohort_slug: str) -> HttpResponse:
         {
             "cohort": cohort,
             "call": call,
+            "preview": not cohort.call_is_published,
             "texts": call_texts(call=call, language=language) if call else None,
             "themes": list(cohort.themes.all()),
             "not_open_yet": submission.call_not_open_yet(cohort=cohort),
@@ -112,6 +115,8 @@ def nominate(request: HttpRequest, cohort_slug: str) -> HttpResponse:
         if shell is not None and shell.is_open(timezone.now()):
             return form_page.respond(request=request, shell=shell)
     cohort = get_object_or_404(Cohort.objects.select_related("call"), slug=cohort_slug)
+    if not cohort.call_is_published:
+        raise Http404
     if submission.call_not_open_yet(cohort=cohort):
         messages.info(request, _("This call is not open yet."))
         return redirect("nominations:call", cohort_slug=cohort.slug)

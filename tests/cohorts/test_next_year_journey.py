@@ -1,7 +1,7 @@
 """The issue's journey, through the pages: a programme manager starts the next cohort from a
 finished one and appoints a facilitator by email; the facilitator signs in with the mailed
-code and invites an advisor; the public call page shows the copied texts and the deadline in
-the cohort's zone exactly as typed."""
+code, invites an advisor and publishes the call after previewing it; the public call page
+shows the copied texts and the deadline in the cohort's zone exactly as typed."""
 
 import datetime as dt
 import re
@@ -71,6 +71,10 @@ def test_next_year_without_a_developer(client, cohort, django_capture_on_commit_
     ).exists()
 
     call_url = reverse("nominations:call", kwargs={"cohort_slug": new.slug})
+    assert Client().get(call_url).status_code == 404  # a preview until published
+    assert call_url in facilitator.get(new.get_absolute_url()).content.decode()
+    assert "Preview: this call" in facilitator.get(call_url).content.decode()
+    facilitator.post(reverse("nominations:call_publish", kwargs={"cohort_slug": new.slug}))
     page = Client().get(call_url).content.decode()
     assert "Our own words about the programme." in page
     assert "Jan. 10, 2031, 9 a.m." in page  # opens, as typed in New York
