@@ -73,6 +73,19 @@ def test_call_in_arabic_is_right_to_left_inside_an_english_page(client, cohort):
     assert '<div class="call-text" lang="ar" dir="rtl"><p>برنامج</p></div>' in page
 
 
+MAIN_FORM = {
+    "introduction": ENGLISH,
+    "eligibility": "Someone in charge of a project.",
+    "requirements": "Working hours.",
+    "min_city_population": "400000",
+    "nominations_per_library": "1",
+    "working_language": "English",
+    "nominations_open_at": "2025-01-15T09:00",
+    "nominations_deadline": "2025-03-31T23:59",
+    "announcement_date": "2025-04-15",
+}
+
+
 def edit_url(cohort, language=None):
     url = reverse("nominations:call_edit", kwargs={"cohort_slug": cohort.slug})
     return f"{url}?language={language}" if language else url
@@ -119,36 +132,12 @@ def test_admin_edits_each_text_in_every_language(admin_client, call):
 
 def test_editor_sets_the_cohorts_main_language(client, cohort, facilitator, call):
     client.force_login(facilitator)
-    data = {
-        "introduction": ENGLISH,
-        "eligibility": "Someone in charge of a project.",
-        "requirements": "Working hours.",
-        "min_city_population": "400000",
-        "nominations_per_library": "1",
-        "working_language": "English",
-        "nominations_open_at": "2025-01-15T09:00",
-        "nominations_deadline": "2025-03-31T23:59",
-        "announcement_date": "2025-04-15",
-        "main_language": "fr",
-    }
+    data = {**MAIN_FORM, "main_language": "fr"}
     assert client.post(edit_url(cohort), data).status_code == 302
     cohort.refresh_from_db()
     assert cohort.main_language == "fr"
     client.logout()
     assert FRENCH in call_page(client, cohort, "de")  # German not given: French, the main one
-
-
-MAIN_FORM = {
-    "introduction": ENGLISH,
-    "eligibility": "Someone in charge of a project.",
-    "requirements": "Working hours.",
-    "min_city_population": "400000",
-    "nominations_per_library": "1",
-    "working_language": "English",
-    "nominations_open_at": "2025-01-15T09:00",
-    "nominations_deadline": "2025-03-31T23:59",
-    "announcement_date": "2025-04-15",
-}
 
 
 def test_editor_writes_the_themes_then_their_names_in_another_language(
