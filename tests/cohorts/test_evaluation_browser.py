@@ -62,7 +62,7 @@ def test_participant_answers_with_the_keyboard_and_the_facilitator_reads_the_res
     page.get_by_role("link", name="Your year").click()
     next_event = page.get_by_role("region", name="Your next event")
     expect(next_event).to_contain_text("Libraries as civic spaces")
-    expect(next_event).to_contain_text("March 4, 2031, 4 p.m. your time (Europe/Helsinki)")
+    expect(next_event).to_contain_text("March 4, 2031, 4 p.m. – 6 p.m. your time (Europe/Helsinki)")
     assert_accessible(page)
     page.get_by_role("link", name="Subscribe to your calendar").click()
     webcal = page.get_by_label("Subscription address (webcal)").input_value()
