@@ -34,8 +34,6 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from django.utils.translation import gettext as _
-
 from cohorts.models import Cohort, Membership, Role
 from metlib.models import User
 from nominations import assistant, selection
@@ -90,6 +88,7 @@ PUBLISHED_AT = dt.datetime(2024, 2, 19, 9, 0, tzinfo=COHORT_ZONE)
 # Part of every seed; changing it changes every score, and with them the whole selection.
 SEED = "metlib-demo-2024-selection"
 NOT_APPLICABLE_CHANCE = 0.02
+PIN_REASON = "the candidate never confirmed the nomination"
 
 COMMENTS = {
     Recommendation.STRONGLY: (
@@ -313,7 +312,8 @@ def load_pins(*, cohort: Cohort, facilitator: User) -> list[Pin]:
         cohort=cohort, status=Status.UNDER_REVIEW, candidate_confirmed_at__isnull=True
     ).order_by("pk"):
         pin, _created = Pin.objects.update_or_create(
-            nomination=nomination, defaults={"direction": Pin.Direction.OUT, "by": facilitator}
+            nomination=nomination,
+            defaults={"direction": Pin.Direction.OUT, "by": facilitator, "reason": PIN_REASON},
         )
         Pin.objects.filter(pk=pin.pk).update(at=CLOSED_AT)  # ``at`` is "now" on every save
         pins.append(pin)
@@ -392,15 +392,17 @@ def load_decisions(*, cohort: Cohort, facilitator: User) -> list[Decision]:
     proposal, candidates = propose(cohort=cohort)
     outcomes = outcomes_of(proposal=proposal, candidates=candidates, pinned_out=pinned_out)
     nominations = Nomination.objects.filter(pk__in=outcomes).order_by("pk")
+    waitlist = sorted(
+        (pk for pk, outcome in outcomes.items() if outcome == Outcome.WAITLISTED),
+        key=lambda pk: (-assistant.score_units(candidates[pk].score), pk),
+    )
     decisions = [
         load_decision(
             nomination=nomination,
             outcome=outcomes[nomination.pk],
             stipend=outcomes[nomination.pk] == Outcome.ACCEPTED
             and candidates[nomination.pk].needs_stipend,
-            note=(
-                _("Selection assistant: %(why)s") % {"why": proposal.explanations[nomination.pk]}
-            )[: selection.NOTE_LENGTH],
+            note=selection.assistant_note(proposal=proposal, pk=nomination.pk, waitlist=waitlist),
             facilitator=facilitator,
         )
         for nomination in nominations
