@@ -115,7 +115,28 @@ for _size in SIZES:
     _register(_size)
 
 
+def _standalone_translations() -> None:
+    """The explanations are translated (gettext): outside ``python -m bench`` give them just
+    the settings translation needs, and French, so the lookups are timed too."""
+    from pathlib import Path
+
+    import django
+    from django.conf import settings
+    from django.utils import translation
+
+    if not settings.configured:
+        settings.configure(
+            USE_I18N=True,
+            LANGUAGE_CODE="fr",
+            LOCALE_PATHS=[Path(__file__).resolve().parent.parent / "locale"],
+            INSTALLED_APPS=[],
+        )
+        django.setup()
+    translation.activate("fr")
+
+
 def main() -> None:
+    _standalone_translations()
     for row in assistant_rows():
         met = "met" if row.met else "NOT met"
         print(f"{row.scenario:<42} {row.seconds:>8.3f} s   target {row.target:<12} {met}")

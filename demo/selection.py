@@ -2,13 +2,15 @@
 
 It picks up where :mod:`demo.nominations` stops. Review opens the morning after the 2024
 deadline: every submitted nomination goes to three of the six demo advisors, assigned by the
-real balanced assignment (:func:`nominations.assignment.assign_balanced`). An advisor handed a
-colleague's nomination (from their own library) declares a conflict of interest and the
-nomination goes to another advisor; every other review is submitted with scores, a
-recommendation and a short comment. The facilitator pins out the nominations whose candidate
-never confirmed, runs the real selection assistant (:mod:`nominations.selection`) for the 18
-places the 2024 cohort had, and its explanation becomes each decision's note: 18 accepted, a
-few waitlisted, the rest declined, the stipends going to accepted candidates who need one.
+real balanced assignment (:func:`nominations.assignment.assign_balanced`) with the automatic
+conflicts opening review applies (:func:`nominations.review.automatic_conflicts`): no advisor
+is handed their own library's nominee or one they nominated. One advisor declares a conflict
+of interest of her own, with a note, and that nomination goes to another advisor; every other
+review is submitted with scores, a recommendation and a short comment. The facilitator pins
+out, saying why, the nominations whose candidate never confirmed, runs the real selection
+assistant (:mod:`nominations.selection`) for the 18 places the 2024 cohort had, and its
+explanation becomes each decision's note: 18 accepted, a few waitlisted (with their place on
+the waitlist), the rest declined, the stipends going to accepted candidates who need one.
 The results are published on 19 February 2024, the call's announcement date.
 
 The scores are pseudo-random but fixed: each comes from a generator seeded with natural keys
@@ -34,9 +36,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from django.utils.translation import gettext as _
-
-from cohorts.models import Cohort, Membership, Role
+from cohorts.models import Cohort
 from metlib.models import User
 from nominations import assistant, selection
 from nominations.assignment import assign_balanced
@@ -51,6 +51,7 @@ from nominations.models import (
     Score,
     Selection,
 )
+from nominations.review import automatic_conflicts
 
 from .nominations import NOMINATORS, OUTCOMES
 from .people import COHORT_ZONE, load_account
@@ -90,6 +91,13 @@ PUBLISHED_AT = dt.datetime(2024, 2, 19, 9, 0, tzinfo=COHORT_ZONE)
 # Part of every seed; changing it changes every score, and with them the whole selection.
 SEED = "metlib-demo-2024-selection"
 NOT_APPLICABLE_CHANCE = 0.02
+PIN_REASON = "the candidate never confirmed the nomination"
+# The one conflict of interest an advisor declares herself: the automatic ones (her own
+# library's nominee, her own nominee) are never assigned to her in the first place.
+DECLARED_CONFLICT = (
+    "freja.sondergard@demo.metlib.example",
+    "I co-wrote this project's funding application with the candidate last year.",
+)
 
 COMMENTS = {
     Recommendation.STRONGLY: (
@@ -120,7 +128,8 @@ class DemoSelection:
     """What :func:`load_selection` loaded, for the command to report."""
 
     reviews: int  # submitted reviews
-    conflicts: int
+    conflicts: int  # declared by an advisor
+    kept_apart: int  # (nomination, advisor) pairs the automatic conflicts never assigned
     not_applicable: int  # scores left empty as "not applicable"
     accepted: tuple[Nomination, ...]  # best score first
     waitlisted: int
@@ -179,55 +188,64 @@ def lock_for_review(*, cohort: Cohort) -> list[int]:
 
 
 def declare_conflicts(*, cohort: Cohort, advisors: Sequence[User]) -> int:
-    """Each advisor handed a nomination from their own library declares a conflict of
-    interest on it; how many were newly declared."""
-    libraries = dict(
-        Membership.objects.filter(
-            cohort=cohort, role=Role.ADVISOR, user__in=advisors, library__isnull=False
-        ).values_list("user_id", "library_id")
+    """The advisor of :data:`DECLARED_CONFLICT` declares a conflict of interest on the first
+    nomination handed to them (by nomination), with a note, as the review page asks; how
+    many were newly declared (none once declared: the reload finds it)."""
+    email, note = DECLARED_CONFLICT
+    advisor = next((a for a in advisors if a.email == email), None)
+    if advisor is None:
+        return 0
+    mine = Review.objects.filter(nomination__cohort=cohort, advisor=advisor)
+    if mine.filter(status=Review.Status.CONFLICT).exists():
+        return 0
+    review = mine.order_by("nomination_id").first()
+    if review is None:
+        return 0
+    review.scores.all().delete()
+    Review.objects.filter(pk=review.pk).update(
+        status=Review.Status.CONFLICT,
+        recommendation="",
+        comment="",
+        conflict_note=note,
+        submitted_at=None,
+        created_at=REVIEW_OPENED_AT,
+        updated_at=REVIEW_OPENED_AT + dt.timedelta(hours=2),
     )
-    reviews = (
-        Review.objects.filter(nomination__cohort=cohort)
-        .exclude(status=Review.Status.CONFLICT)
-        .select_related("nomination__library")
-    )
-    declared = 0
-    for review in reviews:
-        if libraries.get(review.advisor_id) != review.nomination.library_id:
-            continue
-        review.scores.all().delete()
-        Review.objects.filter(pk=review.pk).update(
-            status=Review.Status.CONFLICT,
-            recommendation="",
-            comment="",
-            conflict_note=(
-                f"{review.nomination.candidate_name} is a colleague of mine at "
-                f"{review.nomination.library.name}."
-            ),
-            submitted_at=None,
-            created_at=REVIEW_OPENED_AT,
-            updated_at=REVIEW_OPENED_AT + dt.timedelta(hours=2),
-        )
-        declared += 1
-    return declared
+    return 1
 
 
-def assign_reviews(*, cohort: Cohort, advisors: Sequence[User]) -> int:
-    """Assign the nominations under review to three advisors each, let the advisors declare
-    their conflicts and assign again, as the facilitator would, until every nomination has
-    three advisors without one; how many conflicts there are."""
+def assign_reviews(*, cohort: Cohort, advisors: Sequence[User]) -> tuple[int, int]:
+    """Assign the nominations under review to three advisors each as opening review does:
+    the real balanced assignment, with the automatic conflicts kept apart (no advisor gets
+    their own library's nominee, or one they nominated). One advisor then declares a conflict
+    of their own and the nomination goes to another. Returns (conflicts declared, pairs kept
+    apart automatically)."""
     nomination_ids = lock_for_review(cohort=cohort)
     # Ordered by account, as opening review orders them: the same advisors every load.
     advisor_ids = sorted(advisor.pk for advisor in advisors)
+    barred = automatic_conflicts(cohort=cohort, nomination_ids=nomination_ids)
+    # A demo loaded before the rule may hold a barred review of any status: never keep one.
+    stale = [
+        pk
+        for pk, nomination_id, advisor_id in Review.objects.filter(
+            nomination_id__in=nomination_ids
+        ).values_list("pk", "nomination_id", "advisor_id")
+        if (nomination_id, advisor_id) in barred
+    ]
+    Review.objects.filter(pk__in=stale).delete()
     while True:
         assign_balanced(
             nomination_ids=nomination_ids,
             advisor_ids=advisor_ids,
             per_nomination=REVIEWERS_PER_NOMINATION,
+            barred=barred,
         )
         if not declare_conflicts(cohort=cohort, advisors=advisors):
             break
-    return Review.objects.filter(nomination__cohort=cohort, status=Review.Status.CONFLICT).count()
+    declared = Review.objects.filter(
+        nomination__cohort=cohort, status=Review.Status.CONFLICT
+    ).count()
+    return declared, len(barred)
 
 
 def demo_scores(
@@ -313,7 +331,8 @@ def load_pins(*, cohort: Cohort, facilitator: User) -> list[Pin]:
         cohort=cohort, status=Status.UNDER_REVIEW, candidate_confirmed_at__isnull=True
     ).order_by("pk"):
         pin, _created = Pin.objects.update_or_create(
-            nomination=nomination, defaults={"direction": Pin.Direction.OUT, "by": facilitator}
+            nomination=nomination,
+            defaults={"direction": Pin.Direction.OUT, "by": facilitator, "reason": PIN_REASON},
         )
         Pin.objects.filter(pk=pin.pk).update(at=CLOSED_AT)  # ``at`` is "now" on every save
         pins.append(pin)
@@ -392,15 +411,17 @@ def load_decisions(*, cohort: Cohort, facilitator: User) -> list[Decision]:
     proposal, candidates = propose(cohort=cohort)
     outcomes = outcomes_of(proposal=proposal, candidates=candidates, pinned_out=pinned_out)
     nominations = Nomination.objects.filter(pk__in=outcomes).order_by("pk")
+    waitlist = sorted(
+        (pk for pk, outcome in outcomes.items() if outcome == Outcome.WAITLISTED),
+        key=lambda pk: (-assistant.score_units(candidates[pk].score), pk),
+    )
     decisions = [
         load_decision(
             nomination=nomination,
             outcome=outcomes[nomination.pk],
             stipend=outcomes[nomination.pk] == Outcome.ACCEPTED
             and candidates[nomination.pk].needs_stipend,
-            note=(
-                _("Selection assistant: %(why)s") % {"why": proposal.explanations[nomination.pk]}
-            )[: selection.NOTE_LENGTH],
+            note=selection.assistant_note(proposal=proposal, pk=nomination.pk, waitlist=waitlist),
             facilitator=facilitator,
         )
         for nomination in nominations
@@ -458,7 +479,7 @@ def load_selection(*, cohort: Cohort, advisors: Sequence[User], facilitator: Use
     8 countries."""
     criteria = load_criteria(cohort=cohort)
     load_selection_settings(cohort=cohort, facilitator=facilitator)
-    conflicts = assign_reviews(cohort=cohort, advisors=advisors)
+    conflicts, kept_apart = assign_reviews(cohort=cohort, advisors=advisors)
     reviews, not_applicable = load_reviews(cohort=cohort, criteria=criteria)
     decisions = load_decisions(cohort=cohort, facilitator=facilitator)
     accepted = accepted_nominations(cohort=cohort)
@@ -469,6 +490,7 @@ def load_selection(*, cohort: Cohort, advisors: Sequence[User], facilitator: Use
     return DemoSelection(
         reviews=reviews,
         conflicts=conflicts,
+        kept_apart=kept_apart,
         not_applicable=not_applicable,
         accepted=tuple(accepted),
         waitlisted=outcomes.count(Outcome.WAITLISTED),

@@ -1,6 +1,7 @@
 """Form widgets that render long option lists without a template per option."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
@@ -16,13 +17,25 @@ class FastSelect(forms.Select):
     markup is the same (a test compares the two).
     """
 
+    # (attribute, test): options whose value passes the test get the attribute, e.g.
+    # ("data-no-stipend", …) for a script to read; none by default.
+    option_flag: tuple[str, Callable[[Any], bool]] | None = None
+
+    def _flag(self, value: Any) -> SafeString | str:
+        if self.option_flag is None or value in (None, ""):
+            return ""
+        attribute, test = self.option_flag
+        return format_html(" {}", attribute) if test(value) else ""
+
     def _options(self, choices: Iterable, selected: set[str]) -> SafeString:
         return format_html_join(
             "",
-            '<option value="{}"{}>{}</option>',
+            '<option value="{}"{}{}>{}</option>',
             (
-                (key, " selected" if key in selected else "", label)
-                for key, label in ((str("" if v is None else v), label) for v, label in choices)
+                (key, " selected" if key in selected else "", self._flag(value), label)
+                for value, key, label in (
+                    (v, str("" if v is None else v), label) for v, label in choices
+                )
             ),
         )
 

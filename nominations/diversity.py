@@ -68,6 +68,15 @@ class Diversity:
     warnings: tuple[DiversityWarning, ...]
 
     @property
+    def elsewhere(self) -> Tally:
+        """Everyone outside the Global South."""
+        return Tally(
+            label=_("Elsewhere"),
+            nominated=self.nominated - self.global_south.nominated,
+            selected=self.selected - self.global_south.selected,
+        )
+
+    @property
     def global_south_share_nominated(self) -> float | None:
         return self.global_south.nominated / self.nominated if self.nominated else None
 
@@ -311,3 +320,33 @@ def _kind_warnings(*, diversity: Diversity, rules: Selection) -> Iterable[Divers
             )
             % {"count": selected, "wanted": wanted},
         )
+
+
+@dataclass(frozen=True)
+class Share:
+    """One group's count and share (percent, rounded) among the nominations and the selection."""
+
+    label: str
+    nominated: int
+    nominated_percent: int | None
+    selected: int
+    selected_percent: int | None
+
+
+def _percent_of(part: int, whole: int) -> int | None:
+    return round(part * 100 / whole) if whole else None
+
+
+def shares_side_by_side(*, diversity: Diversity) -> list[Share]:
+    """The Global South, elsewhere and each continent: their share of the nominations beside
+    their share of the selection, so a fall between the two shows at a glance."""
+    return [
+        Share(
+            label=tally.label,
+            nominated=tally.nominated,
+            nominated_percent=_percent_of(tally.nominated, diversity.nominated),
+            selected=tally.selected,
+            selected_percent=_percent_of(tally.selected, diversity.selected),
+        )
+        for tally in (diversity.global_south, diversity.elsewhere, *diversity.by_continent)
+    ]

@@ -29,11 +29,6 @@ def _comparison(*, chart_id: str, title: str, heading: str, tallies: Sequence[Ta
 
 def diversity_charts(*, diversity: Diversity) -> list[Chart]:
     """The charts of the diversity page, in the page's order."""
-    elsewhere = Tally(
-        label=_("Elsewhere"),
-        nominated=diversity.nominated - diversity.global_south.nominated,
-        selected=diversity.selected - diversity.global_south.selected,
-    )
     return [
         _comparison(
             chart_id="chart-country",
@@ -57,7 +52,7 @@ def diversity_charts(*, diversity: Diversity) -> list[Chart]:
             chart_id="chart-global-south",
             title=_("Global South"),
             heading=_("Where"),
-            tallies=(diversity.global_south, elsewhere),
+            tallies=(diversity.global_south, diversity.elsewhere),
         ),
         _comparison(
             chart_id="chart-project-kind",

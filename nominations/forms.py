@@ -11,7 +11,7 @@ from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from cohorts import geography
-from cohorts.models import Cohort, Library
+from cohorts.models import Cohort, Library, StipendRule
 from metlib.validators import single_line
 from metlib.widgets import FastSelect, PlainTextarea
 
@@ -181,6 +181,7 @@ class NominationForm(forms.ModelForm):
             ("", _("Choose…")),
             *self.fields["project_kind"].choices[1:],
         ]
+        self._mark_stipend_rule()
         if self.instance.pk:
             if self.instance.library_id:  # a library typed into this draft is not listed yet
                 self.fields["library"].queryset = Library.objects.filter(
@@ -192,6 +193,26 @@ class NominationForm(forms.ModelForm):
             self.fields["stipend_conditional"].initial = {True: "yes", False: "no"}.get(
                 self.instance.stipend_conditional, ""
             )
+
+    def _mark_stipend_rule(self) -> None:
+        """Under a rule that gives stipends only to some, say so beside the question, and mark
+        the libraries and countries whose nominees may not receive one, for the page's script
+        to hide the question when one of them is chosen. The server checks the rule anyway."""
+        if self.cohort.stipend_rule == StipendRule.ANYONE:
+            return
+        self.fields["stipend_conditional"].help_text = _(
+            "Only for a nominee whose library is in the Global South: the call gives travel "
+            "stipends to them alone."
+        )
+        may = self.cohort.may_receive_stipend
+        self.fields["library"].widget.option_flag = (
+            "data-no-stipend",
+            lambda value: not may(getattr(value, "instance", None)),
+        )
+        self.fields["new_library_country"].widget.option_flag = (
+            "data-no-stipend",
+            lambda code: not geography.geography_of(code).global_south,
+        )
 
     def sections(self):
         """(legend, [bound fields]) for each section of the form, in order."""

@@ -10,7 +10,7 @@ from cohorts.permissions import Perm, cohort_perm_required, cohort_perms
 from metlib.spreadsheets import csv_download
 
 from . import ranking
-from .diversity import diversity_of
+from .diversity import diversity_of, shares_side_by_side
 from .diversity_charts import diversity_charts
 
 
@@ -99,6 +99,7 @@ def diversity_page(request: HttpRequest) -> HttpResponse:
             "cohort": cohort,
             "diversity": diversity,
             "charts": diversity_charts(diversity=diversity),
+            "shares": shares_side_by_side(diversity=diversity),
             "south_nominated": _percent(diversity.global_south_share_nominated),
             "south_selected": _percent(diversity.global_south_share_selected),
         },

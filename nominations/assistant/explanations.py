@@ -5,8 +5,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from .problem import ORDINAL_WORDS, Candidate, Problem, Proposal, plural, score_units
+from .problem import Candidate, Problem, Proposal, score_units
 
 
 @dataclass(frozen=True)
@@ -74,17 +76,17 @@ def proposal_from(problem: Problem, *, chosen: np.ndarray) -> Proposal:
 
 
 def _unreviewed(candidate: Candidate, reason: str) -> str:
-    if candidate.score is None and "not reviewed" not in reason:
-        return f"{reason} (not reviewed yet; counted as 0)"
+    if candidate.score is None:
+        return _("%(reason)s (not reviewed yet; counted as 0)") % {"reason": reason}
     return reason
 
 
 # What a place went to, when not to a score: said to those left out at full capacity.
 PLACES_WENT_TO = {
-    "pinned": "pinned nominations",
-    "continent": "representing every continent",
-    "kind": "the spread of project kinds",
-    "minimum": "filling the minimum",
+    "pinned": gettext_lazy("pinned nominations"),
+    "continent": gettext_lazy("representing every continent"),
+    "kind": gettext_lazy("the spread of project kinds"),
+    "minimum": gettext_lazy("filling the minimum"),
 }
 
 
@@ -105,7 +107,7 @@ class _Ins:
         """What the places not given on score went to, in words; only places held by a lower
         score than ``below`` when it is given."""
         whys = {why for i, why in self.kept.items() if below is None or units[i] < below}
-        return [words for why, words in PLACES_WENT_TO.items() if why in whys]
+        return [str(words) for why, words in PLACES_WENT_TO.items() if why in whys]
 
 
 def _explain_selected(outcome: _Outcome) -> _Ins:
@@ -115,7 +117,7 @@ def _explain_selected(outcome: _Outcome) -> _Ins:
     reasons, on_score, kept = {}, [], {}
     for index in outcome.selected:
         if problem.pinned_in(index):
-            why, reason = "pinned", f"in: pinned{_by_whom(problem, index)}"
+            why, reason = "pinned", _pinned_reason(problem, index, pinned_in=True)
         else:
             why, reason = _structural_reason(outcome, index)
         if why:
@@ -127,10 +129,14 @@ def _explain_selected(outcome: _Outcome) -> _Ins:
     return _Ins(reasons=reasons, on_score=on_score, kept=kept)
 
 
-def _by_whom(problem: Problem, index: int) -> str:
-    """ " by <name>" of whoever pinned the candidate, when the caller said."""
+def _pinned_reason(problem: Problem, index: int, *, pinned_in: bool) -> str:
+    """In or out by a pin: by whom and why, when the caller said."""
     who = dict(problem.constraints.pinned_by).get(problem.candidates[index].id)
-    return f" by {who}" if who else ""
+    if who:
+        if pinned_in:
+            return _("in: pinned by %(who)s") % {"who": who}
+        return _("out: pinned out by %(who)s") % {"who": who}
+    return _("in: pinned") if pinned_in else _("out: pinned out")
 
 
 def _beaten_by(outcome: _Outcome, index: int) -> list[int]:
@@ -165,10 +171,14 @@ def _structural_reason(outcome: _Outcome, index: int) -> tuple[str, str]:
         and outcome.per_kind[candidate.project_kind] == 1
         and all(other.project_kind != candidate.project_kind for other in beaten_by)
     ):
-        return "kind", f"in: brings the only {candidate.project_kind} project"
+        return "kind", _("in: brings the only %(kind)s project") % {"kind": candidate.project_kind}
     if not beaten_by:  # a score of 0: only the minimum can have asked for them
         minimum = problem.constraints.capacity_min
-        return "minimum", f"in: needed to fill the minimum of {plural(minimum, 'place')}"
+        return "minimum", ngettext(
+            "in: needed to fill the minimum of %(count)s place",
+            "in: needed to fill the minimum of %(count)s places",
+            minimum,
+        ) % {"count": minimum}
     return "", ""
 
 
@@ -177,25 +187,20 @@ def _continent_reason(outcome: _Outcome, index: int) -> str:
     continent = problem.candidates[index].continent
     rivals = [i for i in problem.continents[continent] if problem.available(i)]
     if all(problem.units[index] >= problem.units[i] for i in rivals):
-        return f"in: highest score in {continent}"
-    return f"in: represents {continent}"
+        return _("in: highest score in %(continent)s") % {"continent": continent}
+    return _("in: represents %(continent)s") % {"continent": continent}
 
 
 def _rank_reason(problem: Problem, index: int) -> str:
     mine = problem.units[index]
     better = int((problem.units > mine).sum())
     tied = int((problem.units == mine).sum()) > 1
-    place = "highest" if better == 0 else f"{_ordinal(better + 1)} highest"
-    return f"in: {'joint ' if tied else ''}{place} score overall"
-
-
-def _ordinal(number: int) -> str:
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10)
-    return f"{number}{suffix or 'th'}"
-
-
-def _ordinal_word(number: int) -> str:
-    return ORDINAL_WORDS[number - 1] if number <= len(ORDINAL_WORDS) else _ordinal(number)
+    if better == 0:
+        return _("in: joint highest score overall") if tied else _("in: highest score overall")
+    words = {"rank": better + 1, "count": problem.size}
+    if tied:
+        return _("in: score ranked %(rank)s of %(count)s overall (tied)") % words
+    return _("in: score ranked %(rank)s of %(count)s overall") % words
 
 
 def _explain_out(outcome: _Outcome, index: int, *, ins: _Ins) -> str:
@@ -205,18 +210,17 @@ def _explain_out(outcome: _Outcome, index: int, *, ins: _Ins) -> str:
     if candidate.barred_by_stipend_rule:
         return _unreviewed(
             candidate,
-            f"out: needs a travel stipend, and {problem.constraints.stipend_rule} "
-            "does not give this nominee one",
+            _("out: needs a travel stipend, and %(rule)s does not give this nominee one")
+            % {"rule": problem.constraints.stipend_rule},
         )
     if not problem.available(index):
-        return _unreviewed(candidate, f"out: pinned out{_by_whom(problem, index)}")
-    reason = (
-        _country_reason(outcome, index)
-        or _stipend_reason(outcome, index)
-        or _no_score_reason(candidate, units=int(problem.units[index]))
-        or _capacity_reason(outcome, index, ins=ins)
-    )
-    return _unreviewed(candidate, reason)
+        return _unreviewed(candidate, _pinned_reason(problem, index, pinned_in=False))
+    ruled = _country_reason(outcome, index) or _stipend_reason(outcome, index)
+    if ruled:
+        return _unreviewed(candidate, ruled)
+    # Says "not reviewed yet" itself when that is why.
+    no_score = _no_score_reason(candidate, units=int(problem.units[index]))
+    return no_score or _unreviewed(candidate, _capacity_reason(outcome, index, ins=ins))
 
 
 def _country_reason(outcome: _Outcome, index: int) -> str:
@@ -225,17 +229,25 @@ def _country_reason(outcome: _Outcome, index: int) -> str:
     country = problem.candidates[index].country
     if limit is None or outcome.per_country[country] < limit:
         return ""
-    rule = f"(at most {limit} per country)"
     if limit == 0:
-        return f"out: no one may be selected from any country {rule}"
+        return _("out: the per-country limit is 0, so no one may be selected from any country")
     ranking = sorted(
         (i for i in problem.countries[country] if problem.available(i)),
         key=lambda i: (-problem.units[i], i),
     )
     place = ranking.index(index)
     if place >= limit and all(outcome.chosen[i] for i in ranking[:limit]):
-        return f"out: {_ordinal_word(place + 1)} from {country} {rule}"
-    return f"out: {country} already has {outcome.per_country[country]} selected {rule}"
+        return ngettext(
+            "out: ranked %(rank)s in %(country)s by score, and the per-country limit is %(limit)s",
+            "out: ranked %(rank)s in %(country)s by score, and the per-country limit is %(limit)s",
+            limit,
+        ) % {"rank": place + 1, "country": country, "limit": limit}
+    selected = outcome.per_country[country]
+    return ngettext(
+        "out: %(country)s already has %(count)s selected, the per-country limit",
+        "out: %(country)s already has %(count)s selected, the per-country limit",
+        selected,
+    ) % {"country": country, "count": selected}
 
 
 def _stipend_reason(outcome: _Outcome, index: int) -> str:
@@ -244,20 +256,27 @@ def _stipend_reason(outcome: _Outcome, index: int) -> str:
     if not problem.candidates[index].needs_stipend or outcome.stipends_used < available:
         return ""
     if available == 0:
-        return "out: needs a stipend, and none are available"
-    taken = {1: "the only one is", 2: "both are"}.get(available, f"all {available} are")
+        return _("out: needs a travel stipend, and the cohort has none")
     holders = [i for i in outcome.selected if problem.candidates[i].needs_stipend]
     if all(problem.units[i] > problem.units[index] for i in holders):
-        return f"out: needs a stipend; {taken} taken by higher scores"
-    return f"out: needs a stipend; {taken} taken"
+        return ngettext(
+            "out: needs a travel stipend; the cohort's only one goes to a higher score",
+            "out: needs a travel stipend; all %(count)s of the cohort's go to higher scores",
+            available,
+        ) % {"count": available}
+    return ngettext(
+        "out: needs a travel stipend; the cohort's only one is taken",
+        "out: needs a travel stipend; all %(count)s of the cohort's are taken",
+        available,
+    ) % {"count": available}
 
 
 def _no_score_reason(candidate: Candidate, *, units: int) -> str:
     if units > 0:
         return ""
     if candidate.score is None:
-        return "out: not reviewed yet (counted as 0)"
-    return "out: a score of 0 adds nothing"
+        return _("out: not reviewed yet (counted as 0)")
+    return _("out: a score of 0 adds nothing")
 
 
 def _capacity_reason(outcome: _Outcome, index: int, *, ins: _Ins) -> str:
@@ -266,33 +285,61 @@ def _capacity_reason(outcome: _Outcome, index: int, *, ins: _Ins) -> str:
     problem = outcome.problem
     units, limit = problem.units, problem.constraints.capacity_max
     if limit == 0:
-        return "out: there are no places (capacity is 0)"
+        return _("out: there are no places (capacity is 0)")
     cutoff = ins.cutoff(units)
     reason = ""
     if cutoff is not None:
         mine, last = problem.candidates[index].score, problem.candidates[cutoff].score
         mine_text, last_text = _score_pair(mine or 0.0, last or 0.0)
+        words = {"mine": mine_text, "last": last_text, "limit": limit}
         if units[index] < units[cutoff]:
-            reason = f"out: lower score than the last one selected ({mine_text} < {last_text})"
+            reason = (
+                ngettext(
+                    "out: the capacity of %(limit)s place is filled by higher scores "
+                    "(%(mine)s < %(last)s, the last one selected)",
+                    "out: the capacity of %(limit)s places is filled by higher scores "
+                    "(%(mine)s < %(last)s, the last one selected)",
+                    limit,
+                )
+                % words
+            )
         elif units[index] == units[cutoff] and index > cutoff:
             reason = (
-                f"out: same score as the last one selected ({last_text}), who was nominated earlier"
+                ngettext(
+                    "out: the capacity of %(limit)s place is filled; the last one selected has "
+                    "the same score (%(last)s) and was nominated earlier",
+                    "out: the capacity of %(limit)s places is filled; the last one selected has "
+                    "the same score (%(last)s) and was nominated earlier",
+                    limit,
+                )
+                % words
             )
     if reason:
         # Someone with a lower score is in for another reason: say what, or it reads unfair.
         went_to = ins.went_to(units=units, below=units[index])
-        return f"{reason}; other places went to {_and(went_to)}" if went_to else reason
+        if went_to:
+            return _("%(reason)s; other places went to %(what)s") % {
+                "reason": reason,
+                "what": _and(went_to),
+            }
+        return reason
     if len(outcome.selected) >= limit:
         went_to = ins.went_to(units=units)
         if went_to:
-            return f"out: capacity reached; the places went to {_and(went_to)}"
-        return f"out: capacity reached ({len(outcome.selected)} of {limit} places taken)"
+            return _("out: capacity reached; the places went to %(what)s") % {"what": _and(went_to)}
+        return ngettext(
+            "out: capacity reached (%(taken)s of %(limit)s place taken)",
+            "out: capacity reached (%(taken)s of %(limit)s places taken)",
+            limit,
+        ) % {"taken": len(outcome.selected), "limit": limit}
     # Unreachable for an optimal cohort (a better-scored addition would fit); said plainly.
-    return "out: including them would break another constraint"
+    return _("out: including them would break another rule of the selection")
 
 
 def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    if len(words) == 1:
+        return words[0]
+    return _("%(first)s and %(last)s") % {"first": ", ".join(words[:-1]), "last": words[-1]}
 
 
 def _score_pair(mine: float, last: float) -> tuple[str, str]:
@@ -310,9 +357,11 @@ def _unmet(outcome: _Outcome) -> list[str]:
     notes = []
     if rules.min_project_kinds > problem.kinds_required:
         notes.append(
-            f"Spread of project kinds: {rules.min_project_kinds} asked for, but the "
-            f"nominations not pinned out bring only {problem.kinds_required}; "
-            f"{problem.kinds_required} required instead."
+            _(
+                "Spread of project kinds: %(asked)s asked for, but the nominations not pinned "
+                "out bring only %(brought)s; %(brought)s required instead."
+            )
+            % {"asked": rules.min_project_kinds, "brought": problem.kinds_required}
         )
     if not rules.represent_every_continent:
         return notes
@@ -320,10 +369,19 @@ def _unmet(outcome: _Outcome) -> list[str]:
         if outcome.per_continent[continent]:
             continue
         if not any(problem.available(i) for i in members):
-            notes.append(f"{continent} is not represented: its nominations are pinned out.")
+            notes.append(
+                _("%(continent)s is not represented: its nominations are pinned out.")
+                % {"continent": continent}
+            )
         else:
             notes.append(
-                f"{continent} is not represented: none of its "
-                f"{plural(len(members), 'nomination')} fits with the other constraints."
+                ngettext(
+                    "%(continent)s is not represented: its %(count)s nomination does not fit "
+                    "with the other rules.",
+                    "%(continent)s is not represented: none of its %(count)s nominations fits "
+                    "with the other rules.",
+                    len(members),
+                )
+                % {"continent": continent, "count": len(members)}
             )
     return notes

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cohorts import geography
 from cohorts.models import Cohort, StipendRule
@@ -18,6 +19,7 @@ from ..models import Decision, Nomination, Pin
 from .common import (
     DEFAULT_WAITLIST_SIZE,
     NOTE_LENGTH,
+    TOLD_STATUSES,
     SelectionRefused,
     locked_selection,
     refuse_when_published,
@@ -29,11 +31,13 @@ from .decisions import write_decision
 Status = Nomination.Status
 Outcome = Decision.Outcome
 
-# The assistant speaks plain English (its sentences are not translated yet).
 STIPEND_RULE_WORDS = {
-    StipendRule.GLOBAL_SOUTH: "the call's stipend rule (Global South only)",
-    StipendRule.ANYONE: "the call's stipend rule",
+    StipendRule.GLOBAL_SOUTH: gettext_lazy("the call's stipend rule (Global South only)"),
+    StipendRule.ANYONE: gettext_lazy("the call's stipend rule"),
 }
+# The nominations the assistant weighs: under review, and after publication the same ones,
+# told their result, so its explanations still say why each is in or out.
+POOL_STATUSES = (Status.UNDER_REVIEW, *TOLD_STATUSES)
 
 
 def review_scores(*, cohort: Cohort) -> dict[int, float | None]:
@@ -59,10 +63,11 @@ def _candidate(
 
 
 def assistant_candidates(*, cohort: Cohort) -> list[assistant.Candidate]:
-    """Every nomination under review as the assistant sees it, in nomination order."""
+    """Every nomination under review (or, after publication, told its result) as the assistant
+    sees it, in nomination order."""
     scores = review_scores(cohort=cohort)
     nominations = (
-        Nomination.objects.filter(cohort=cohort, status=Status.UNDER_REVIEW)
+        Nomination.objects.filter(cohort=cohort, status__in=POOL_STATUSES)
         .select_related("library")
         .order_by("pk")
     )
@@ -73,10 +78,10 @@ def assistant_candidates(*, cohort: Cohort) -> list[assistant.Candidate]:
 
 
 def pins_of(*, cohort: Cohort) -> dict[int, str]:
-    """Nomination id → "in" or "out", for the nominations under review."""
+    """Nomination id → "in" or "out", for the nominations the assistant weighs."""
     return dict(
         Pin.objects.filter(
-            nomination__cohort=cohort, nomination__status=Status.UNDER_REVIEW
+            nomination__cohort=cohort, nomination__status__in=POOL_STATUSES
         ).values_list("nomination_id", "direction")
     )
 
@@ -96,7 +101,9 @@ def assistant_constraints(*, cohort: Cohort) -> assistant.Constraints:
         represent_every_continent=selection.represent_every_continent,
         pinned_in=frozenset(pk for pk, way in pins.items() if way == Pin.Direction.IN),
         pinned_out=frozenset(pk for pk, way in pins.items() if way == Pin.Direction.OUT),
-        stipend_rule=STIPEND_RULE_WORDS.get(cohort.stipend_rule, "the call's stipend rule"),
+        stipend_rule=str(
+            STIPEND_RULE_WORDS.get(cohort.stipend_rule, STIPEND_RULE_WORDS[StipendRule.ANYONE])
+        ),
         pinned_by=tuple(
             sorted(
                 (pin.nomination_id, f"{pin.by}: {pin.reason}" if pin.reason else str(pin.by))
@@ -136,6 +143,21 @@ def _ranked_rest(
     chosen = set(selected)
     rest = [pk for pk in candidates if pk not in chosen]
     return sorted(rest, key=lambda pk: (-assistant.score_units(candidates[pk].score), pk))
+
+
+def assistant_note(*, proposal: assistant.Proposal, pk: int, waitlist: Sequence[int]) -> str:
+    """A decision's note when it comes from the assistant: its explanation in one sentence,
+    and for the waitlisted their place on the waitlist."""
+    why = proposal.explanations[pk]
+    if pk in waitlist:
+        note = _("Selection assistant: waitlisted, %(place)s of %(size)s by score; %(why)s") % {
+            "place": list(waitlist).index(pk) + 1,
+            "size": len(waitlist),
+            "why": why,
+        }
+    else:
+        note = _("Selection assistant: %(why)s") % {"why": why}
+    return note[:NOTE_LENGTH]
 
 
 def apply_proposal(
@@ -178,9 +200,7 @@ def apply_proposal(
                 by=by,
                 outcome=outcome,
                 stipend_awarded=outcome == Outcome.ACCEPTED and candidates[pk].needs_stipend,
-                note=(_("Selection assistant: %(why)s") % {"why": proposal.explanations[pk]})[
-                    :NOTE_LENGTH
-                ],
+                note=assistant_note(proposal=proposal, pk=pk, waitlist=waitlist),
                 at=now,
             )
     counts = Counter(outcomes.get(pk, Outcome.DECLINED) for pk in nominations)

@@ -11,6 +11,7 @@ from demo.nominations import NOMINATIONS, Stage
 from demo.people import COHORT_SLUG, DEMO_PASSWORD, FACILITATOR_EMAIL
 from demo.selection import (
     CRITERIA,
+    DECLARED_CONFLICT,
     PLACES,
     PUBLISHED_AT,
     WAITLIST_SIZE,
@@ -143,20 +144,48 @@ def test_demo_reviews_come_from_three_advisors_per_submitted_nomination():
 
 
 @pytest.mark.django_db
-def test_demo_conflicts_of_interest_are_declared_on_colleagues_with_a_note():
+def test_no_demo_advisor_is_assigned_their_own_librarys_nominee_or_their_own_nominee():
+    output = _load_demo_command()
+    libraries = dict(
+        Membership.objects.filter(**IN_2024, role=Role.ADVISOR, library__isnull=False).values_list(
+            "user_id", "library_id"
+        )
+    )
+    reviews = list(
+        Review.objects.filter(nomination__cohort__slug=COHORT_SLUG).select_related("nomination")
+    )
+
+    reviewed = Nomination.objects.filter(**IN_2024).exclude(
+        status__in=[Status.DRAFT, Status.WITHDRAWN]
+    )
+    own = {
+        (nomination.pk, advisor_id)
+        for nomination in reviewed
+        for advisor_id, library_id in libraries.items()
+        if library_id == nomination.library_id
+    }
+    assert len(own) >= 2  # the rule has work to do on the demo
+    assert not own & {(review.nomination_id, review.advisor_id) for review in reviews}
+    assert not [r for r in reviews if r.advisor_id == r.nomination.nominator_id]
+    assert {advisor_id for _n, advisor_id in own} <= {review.advisor_id for review in reviews}
+    assert f"{len(own)} kept apart automatically" in output
+
+
+@pytest.mark.django_db
+def test_the_demo_conflict_of_interest_is_declared_by_its_advisor_with_a_note():
     _load_demo_command()
 
     conflicts = list(
         Review.objects.filter(status=Review.Status.CONFLICT).select_related("nomination")
     )
-    assert conflicts
-    for review in conflicts:
-        assert review.conflict_note
-        assert not review.scores.exists()
-        assert not review.recommendation
-        assert Membership.objects.filter(
-            user=review.advisor, role=Role.ADVISOR, library=review.nomination.library
-        ).exists()
+    assert len(conflicts) == 1
+    (conflict,) = conflicts
+    assert conflict.advisor.email == DECLARED_CONFLICT[0]
+    assert conflict.conflict_note == DECLARED_CONFLICT[1]
+    assert not conflict.scores.exists()
+    assert not conflict.recommendation
+    given = conflict.nomination.reviews.filter(status=Review.Status.SUBMITTED)
+    assert given.count() == 3  # another advisor took it
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ import random
 from dataclasses import replace
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,10 +83,12 @@ def test_proposal_takes_the_best_scores_when_only_capacity_binds():
     assert proposal.total_score == pytest.approx(12.45)
     assert proposal.explanations == {
         2: "in: highest score overall",
-        4: "in: 2nd highest score overall",
-        3: "in: 3rd highest score overall",
-        1: "out: lower score than the last one selected (3.40 < 3.55)",
-        5: "out: lower score than the last one selected (2.00 < 3.55)",
+        4: "in: score ranked 2 of 5 overall",
+        3: "in: score ranked 3 of 5 overall",
+        1: "out: the capacity of 3 places is filled by higher scores (3.40 < 3.55, the last one "
+        "selected)",
+        5: "out: the capacity of 3 places is filled by higher scores (2.00 < 3.55, the last one "
+        "selected)",
     }
     assert proposal.unmet == ()
 
@@ -132,6 +135,34 @@ def test_score_units_keep_four_decimals_of_a_mean():
     assert score_units(None) == 0
 
 
+@pytest.mark.parametrize(
+    ("language", "spain", "capacity"),
+    [
+        (
+            "fr",
+            "écartée : classée 3 pour Spain selon la note, et la limite par pays est 2",
+            "la capacité de 3 places",
+        ),
+        (
+            "ru",
+            "не включена: 3-е место в стране Spain по оценке, а лимит на страну — 2",  # noqa: RUF001
+            "все места (3)",
+        ),
+        ("zh-hans", "未入选：按分数在Spain排名第 3，而每国上限为 2", "3 个名额"),  # noqa: RUF001
+    ],
+)
+def test_explanations_are_in_the_language_of_the_page(language, spain, capacity):
+    candidates = [nominee(1, 4.9), nominee(2, 4.8), nominee(3, 4.7), abroad(4, 3.0)]
+    crowded = [abroad(1, 3.4), abroad(2, 4.8), abroad(3, 3.55), abroad(4, 4.1)]
+
+    with translation.override(language):
+        by_country = propose(candidates, max_per_country=2)
+        by_capacity = propose(crowded, capacity_max=3)
+
+    assert by_country.explanations[3] == spain
+    assert capacity in by_capacity.explanations[1]
+
+
 # --- per country, stipends ---------------------------------------------------------------------
 
 
@@ -141,7 +172,10 @@ def test_at_most_n_per_country_leaves_the_third_from_spain_out():
     proposal = propose(candidates, max_per_country=2)
 
     assert set(proposal.selected) == {1, 2, 4}
-    assert proposal.explanations[3] == "out: third from Spain (at most 2 per country)"
+    assert (
+        proposal.explanations[3]
+        == "out: ranked 3 in Spain by score, and the per-country limit is 2"
+    )
 
 
 def test_a_better_score_out_because_pinned_compatriots_fill_the_country():
@@ -149,7 +183,7 @@ def test_a_better_score_out_because_pinned_compatriots_fill_the_country():
 
     proposal = propose(candidates, max_per_country=2, pinned_in=frozenset({2, 3}))
 
-    assert proposal.explanations[1] == "out: Spain already has 2 selected (at most 2 per country)"
+    assert proposal.explanations[1] == "out: Spain already has 2 selected, the per-country limit"
 
 
 def test_stipends_go_to_the_best_scores_among_those_who_need_one():
@@ -159,7 +193,10 @@ def test_stipends_go_to_the_best_scores_among_those_who_need_one():
 
     assert set(proposal.selected) == {1, 2, 3, 5}
     assert proposal.stipends_used == 3
-    assert proposal.explanations[4] == "out: needs a stipend; all 3 are taken by higher scores"
+    assert (
+        proposal.explanations[4]
+        == "out: needs a travel stipend; all 3 of the cohort's go to higher scores"
+    )
 
 
 def test_stipends_go_only_to_nominees_the_calls_rule_allows_one():
@@ -192,7 +229,7 @@ def test_no_stipend_available():
     proposal = propose([abroad(1, 4.0, stipend=True), abroad(2, 3.0)])
 
     assert proposal.selected == (2,)
-    assert proposal.explanations[1] == "out: needs a stipend, and none are available"
+    assert proposal.explanations[1] == "out: needs a travel stipend, and the cohort has none"
 
 
 # --- continents (soft) -------------------------------------------------------------------------
@@ -212,7 +249,8 @@ def test_every_continent_with_nominees_is_represented_before_score():
     assert proposal.continents_represented == ("Europe", "Oceania")
     assert proposal.explanations[4] == "in: highest score in Oceania"
     assert proposal.explanations[3] == (
-        "out: lower score than the last one selected (4.30 < 4.40); "
+        "out: the capacity of 3 places is filled by higher scores (4.30 < 4.40, the last one "
+        "selected); "
         "other places went to representing every continent"
     )
 
@@ -242,7 +280,7 @@ def test_a_continent_kept_by_its_second_nominee_when_the_first_cannot_come():
 
     assert proposal.selected == (1, 4)
     assert proposal.explanations[4] == "in: represents Oceania"
-    assert proposal.explanations[3] == "out: needs a stipend, and none are available"
+    assert proposal.explanations[3] == "out: needs a travel stipend, and the cohort has none"
 
 
 def test_a_continent_that_cannot_be_represented_is_reported_not_refused():
@@ -252,7 +290,7 @@ def test_a_continent_that_cannot_be_represented_is_reported_not_refused():
 
     assert proposal.selected == (1,)
     assert proposal.unmet == (
-        "Africa is not represented: none of its 1 nomination fits with the other constraints.",
+        "Africa is not represented: its 1 nomination does not fit with the other rules.",
     )
 
 
@@ -323,7 +361,7 @@ def test_pins_are_kept_and_a_second_run_follows_them():
     assert first.selected == (1, 2)
     assert second.selected == (2, 3)
     assert second.explanations == {
-        2: "in: 2nd highest score overall",  # the pinned-out 4.5 still ranks above
+        2: "in: score ranked 2 of 3 overall",  # the pinned-out 4.5 still ranks above
         3: "in: pinned",
         1: "out: pinned out",
     }
@@ -464,7 +502,8 @@ def test_equal_scores_go_to_the_earlier_nomination():
 
     assert proposal.selected == (1, 2)
     assert proposal.explanations[3] == (
-        "out: same score as the last one selected (4.00), who was nominated earlier"
+        "out: the capacity of 2 places is filled; the last one selected has the same score "
+        "(4.00) and was nominated earlier"
     )
 
 
@@ -596,7 +635,8 @@ def test_every_proposal_keeps_every_rule_and_explains_everyone(instance):
         assert proposal.explanations[candidate.id].startswith(side)
     # The one explanation an optimal cohort can never need.
     assert (
-        "out: including them would break another constraint" not in proposal.explanations.values()
+        "out: including them would break another rule of the selection"
+        not in proposal.explanations.values()
     )
 
 

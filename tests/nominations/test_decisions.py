@@ -342,7 +342,10 @@ def test_assistant_page_shows_the_rules_and_the_proposal_with_reasons(
     page = client.post(url("assistant_run", cohort)).content.decode()
     assert "Selected" in page
     assert "in: highest score overall" in page
-    assert "out: lower score than the last one selected (2.00 &lt; 4.00)" in page
+    assert (
+        "out: the capacity of 2 places is filled by higher scores (2.00 &lt; 4.00, the last one "
+        "selected)" in page
+    )
     assert "Apply as draft decisions" in page
     assert not Decision.objects.exists()  # running changes nothing
 
@@ -1028,6 +1031,40 @@ def test_assistant_page_after_publication_says_no_count_of_nobody(
     page = client.get(url("assistant", cohort)).content.decode()
     assert "the participation of 0 nominees" not in page
     assert "Who may receive one:" in page
+
+
+def test_after_publication_the_assistant_still_says_why_each_is_in_or_out_by_the_rule(
+    client, cohort, trio, make, facilitator, django_capture_on_commit_callbacks
+):
+    make("Dan", 3.5, country="SE")  # Sweden already has Bo: one per country
+    Selection.objects.update_or_create(cohort=cohort, defaults={"max_per_country": 1})
+    selection.pin(
+        nomination=trio["cem"], by=facilitator, direction="out", reason="Withdrew by phone"
+    )
+    proposal = selection.run_assistant(cohort=cohort)
+    selection.apply_proposal(cohort=cohort, by=facilitator, proposal=proposal, waitlist_size=1)
+    notes = dict(Decision.objects.values_list("nomination__candidate_name", "note"))
+    publish(cohort, facilitator, django_capture_on_commit_callbacks)
+    client.force_login(facilitator)
+
+    page = client.get(url("assistant", cohort)).content.decode()
+    assert "4 nominations told their result" in page
+    assert "the participation of 1 nominee depends on one" in page
+    page = client.post(url("assistant_run", cohort)).content.decode()
+
+    assert "in: highest score overall" in page  # Ana
+    assert "in: score ranked 2 of 4 overall" in page  # Bo
+    assert "out: ranked 2 in Sweden by score, and the per-country limit is 1" in page  # Dan
+    assert f"out: pinned out by {facilitator}: Withdrew by phone" in page  # Cem
+    assert "can no longer be applied" in page
+    assert "Pin out:" not in page  # nothing left to pin
+    assert notes["Dan"] == (
+        "Selection assistant: waitlisted, 1 of 1 by score; out: ranked 2 in Sweden by score, "
+        "and the per-country limit is 1"
+    )
+    assert (
+        notes["Cem"] == f"Selection assistant: out: pinned out by {facilitator}: Withdrew by phone"
+    )
 
 
 def test_decisions_page_marks_nominees_the_stipend_rule_gives_none(

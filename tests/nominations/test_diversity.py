@@ -11,7 +11,7 @@ from django.utils import timezone
 from cohorts.models import Role
 from metlib.charts import Chart, Limit, Row, Series
 from nominations import diversity
-from nominations.diversity import Tally, diversity_of
+from nominations.diversity import Tally, diversity_of, shares_side_by_side
 from nominations.diversity_charts import diversity_charts
 from nominations.models import Decision, Nomination, ProjectKind
 
@@ -377,6 +377,26 @@ def test_diversity_page_shows_charts_tables_and_warnings_when_facilitator(
     assert "43% of nominations" in page
     assert "25% of the selection" in page
     assert "style=" not in page.split("<main", 1)[1]
+
+
+def test_shares_of_nominations_and_selection_sit_side_by_side_when_decided(
+    client, cohort, facilitator, spread
+):
+    shares = shares_side_by_side(diversity=diversity_of(cohort=cohort))
+
+    assert [
+        (s.label, s.nominated, s.nominated_percent, s.selected, s.selected_percent) for s in shares
+    ] == [
+        ("Global South", 3, 43, 1, 25),
+        ("Elsewhere", 4, 57, 3, 75),
+        ("Europe", 4, 57, 3, 75),
+        ("Africa", 2, 29, 1, 25),
+        ("South America", 1, 14, 0, 0),
+    ]
+    client.force_login(facilitator)
+    page = client.get(diversity_url(cohort)).content.decode()
+    assert "Nominations and selection side by side" in page
+    assert page.count('<details class="chart-details">') == 8  # folded until opened
 
 
 def test_diversity_page_says_so_when_nothing_to_count(client, cohort, facilitator):

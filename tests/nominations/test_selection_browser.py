@@ -252,7 +252,8 @@ def test_advisor_reviews_facilitator_runs_assistant_pins_one_and_publishes(
     for name in (pinned, "Daiki Satō", "Fatuma Wanjiru"):
         expect(row_of(desk, name)).to_contain_text(re.compile(r"Not selected\s*out: "))
     expect(row_of(desk, pinned)).to_contain_text(
-        "out: lower score than the last one selected (4.33 < 5.00); "
+        "out: the capacity of 3 places is filled by higher scores (4.33 < 5.00, the last one "
+        "selected); "
         "other places went to representing every continent"
     )
     assert_accessible(desk)

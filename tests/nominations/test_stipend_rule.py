@@ -70,3 +70,32 @@ def test_a_cohort_whose_rule_is_anyone_asks_everyone(client, call, nominator):
     helsinki = LibraryFactory(country="FI", city_population=1_200_000)
 
     assert nominate(client, call, nominator, helsinki).status_code == 302
+
+
+def test_the_form_says_whom_the_stipend_question_is_for_and_marks_who_may_not_get_one(
+    client, call, nominator
+):
+    helsinki = LibraryFactory(name="Oodi", country="FI", city_population=1_200_000)
+    nairobi = LibraryFactory(name="Kibera Library", country="KE", city_population=4_400_000)
+    client.force_login(nominator)
+
+    page = client.get(reverse("nominations:nominate", args=[call.cohort.slug])).content.decode()
+
+    assert "Only for a nominee whose library is in the Global South" in page
+    assert f'<option value="{helsinki.pk}" data-no-stipend>' in page
+    assert f'<option value="{nairobi.pk}">' in page
+    assert '<option value="FI" data-no-stipend>' in page
+    assert '<option value="KE">' in page
+    assert "js/stipend-question.js" in page
+
+
+def test_under_the_rule_anyone_no_library_is_marked(client, call, nominator):
+    call.cohort.stipend_rule = StipendRule.ANYONE
+    call.cohort.save()
+    LibraryFactory(country="FI", city_population=1_200_000)
+    client.force_login(nominator)
+
+    page = client.get(reverse("nominations:nominate", args=[call.cohort.slug])).content.decode()
+
+    assert "data-no-stipend" not in page
+    assert "Only for a nominee whose library is in the Global South" not in page
