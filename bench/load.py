@@ -6,6 +6,7 @@ p50 and p99 latency and the number of failed or unexpected answers.
 """
 
 import http.client
+import itertools
 import json
 import os
 import shutil
@@ -32,6 +33,9 @@ class HttpRequest:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     expect_status: int = 200
+    # Many people's requests in turn: (path, If-None-Match or "") each, sent in this order
+    # again and again instead of ``path`` (say, 500 people's calendar feeds).
+    rotation: tuple[tuple[str, str], ...] = ()
 
     def all_headers(self) -> dict[str, str]:
         headers = dict(self.headers)
@@ -102,15 +106,33 @@ def measure_http(base_url: str, request: HttpRequest, settings: LoadSettings) ->
     )
 
 
+def measure_window(
+    base_url: str, request: HttpRequest, *, seconds: float, max_requests: int, connections: int
+) -> Measurement:
+    """One measured window, without warm-up: ends after ``max_requests`` answers (or
+    ``seconds``). For requests that are only cold once, such as each feed's first poll
+    after a change."""
+    measure = _measure_with_wrk if load_generator() == "wrk" else _measure_with_python
+    return measure(
+        base_url, request, seconds=seconds, max_requests=max_requests, connections=connections
+    )
+
+
 def _measure_with_wrk(
     base_url: str, request: HttpRequest, *, seconds: float, max_requests: int, connections: int
 ) -> Measurement:
     # One wrk thread: on a 2-core machine every cycle wrk spends is one gunicorn does not get.
     threads = 1
-    with tempfile.NamedTemporaryFile(prefix="bench-body-", suffix=".txt") as body_file:
+    with (
+        tempfile.NamedTemporaryFile(prefix="bench-body-", suffix=".txt") as body_file,
+        tempfile.NamedTemporaryFile("w", prefix="bench-paths-", suffix=".txt") as paths_file,
+    ):
         body_file.write(request.body)
         body_file.flush()
+        paths_file.write("".join(f"{path}\t{etag}\n" for path, etag in request.rotation))
+        paths_file.flush()
         env = {
+            "BENCH_PATHS_FILE": paths_file.name if request.rotation else "",
             **os.environ,
             "BENCH_METHOD": request.method,
             "BENCH_PATH": request.path,
@@ -164,18 +186,23 @@ def _measure_with_python(
     lock = threading.Lock()
     latencies: list[float] = []
     errors = 0
+    sent = itertools.count()  # shared: exactly max_requests are sent, in rotation order
+    rotation = request.rotation or ((request.path, ""),)
 
     def work() -> None:
         nonlocal errors
         mine: list[float] = []
         failed = 0
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-        while time.perf_counter() < deadline and len(latencies) + len(mine) < max_requests:
+        while time.perf_counter() < deadline:
+            number = next(sent)
+            if number >= max_requests:
+                break
+            path, etag = rotation[number % len(rotation)]
+            these = {**headers, "If-None-Match": etag} if etag else headers
             started = time.perf_counter()
             try:
-                connection.request(
-                    request.method, request.path, body=request.body or None, headers=headers
-                )
+                connection.request(request.method, path, body=request.body or None, headers=these)
                 response = connection.getresponse()
                 response.read()
                 if response.status != request.expect_status:

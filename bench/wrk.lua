@@ -25,6 +25,28 @@ if body_file ~= "" then
   file:close()
 end
 
+-- Many people's requests in turn: lines of "path<TAB>If-None-Match" (the tag may be empty).
+local rotation = {}
+local paths_file = os.getenv("BENCH_PATHS_FILE") or ""
+if paths_file ~= "" then
+  for line in io.lines(paths_file) do
+    local path, etag = line:match("^([^\t]+)\t?(.*)$")
+    if path then table.insert(rotation, { path, etag }) end
+  end
+end
+local position = 0
+
+if #rotation > 0 then
+  function request()
+    position = position % #rotation + 1
+    local entry = rotation[position]
+    local headers = {}
+    for name, value in pairs(wrk.headers) do headers[name] = value end
+    if entry[2] ~= "" then headers["If-None-Match"] = entry[2] end
+    return wrk.format(nil, entry[1], headers)
+  end
+end
+
 local expected = tonumber(os.getenv("BENCH_EXPECT_STATUS") or "200")
 local limit = tonumber(os.getenv("BENCH_MAX_PER_THREAD") or "0")
 local threads = {}

@@ -13,3 +13,10 @@ class CalendarConfig(AppConfig):
     name = "sessions"
     label = "calendar"
     verbose_name = _("Calendar")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from .feeds import make_digest_function
+
+        post_migrate.connect(make_digest_function, sender=self)

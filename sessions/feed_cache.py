@@ -24,18 +24,11 @@ database, and its ETag, a digest of the body, still gives 304 when nothing chang
 """
 
 import hashlib
-from dataclasses import dataclass
 
 from django.conf import settings
 
 from metlib.generations import keep_many, read_many
 from metlib.release import release
-
-
-@dataclass(frozen=True)
-class Kept:
-    etag: str | None  # the person's ETag (unquoted), when known
-    block: bytes | None  # the events block, when kept
 
 
 def _digest(*parts: object) -> str:
@@ -58,10 +51,10 @@ def enabled(events_digest: str) -> bool:
     return bool(events_digest) and settings.CACHE_SHARED
 
 
-def lookup(*, block: str, answer: str) -> Kept:
-    """What the cache holds for this state, in one round trip."""
-    found = read_many([answer, block])
-    return Kept(etag=found.get(answer), block=found.get(block))
+def lookup(keys: list[str]) -> dict[str, object]:
+    """What the cache holds under ``keys`` (blocks: bytes; a person's ETag: its text,
+    unquoted), in one round trip."""
+    return read_many(keys)
 
 
 def keep(entries: dict[str, object]) -> None:

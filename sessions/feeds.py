@@ -1,12 +1,13 @@
 """Who sees which events in their calendar, and each person's secret feed."""
 
+import functools
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import CharField, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -63,8 +64,10 @@ _EVENTS_DIGEST = """
 SELECT md5(coalesce(string_agg(shown.line, '|' ORDER BY shown.id), ''))
 FROM (
     SELECT e.id, concat_ws('~', e::text, c.slug, c.name, c.time_zone,
-        (SELECT string_agg(concat_ws('~', u.id, u.display_name, u.email), ',' ORDER BY u.id)
-         FROM {presenters} t JOIN {users} u ON u.id = t.user_id WHERE t.event_id = e.id),
+        (SELECT string_agg(
+            (SELECT concat_ws('~', u.id, u.display_name, u.email) FROM {users} u
+             WHERE u.id = t.user_id), ',' ORDER BY t.user_id)
+         FROM {presenters} t WHERE t.event_id = e.id),
         (SELECT string_agg(g::text, ',' ORDER BY g.id) FROM {guests} g WHERE g.event_id = e.id),
         (SELECT string_agg(p::text, ',' ORDER BY p.id) FROM {items} p WHERE p.event_id = e.id)
     ) AS line
@@ -72,6 +75,9 @@ FROM (
     WHERE e.id IN ({visible})
 ) AS shown
 """
+
+
+NO_EVENTS = hashlib.md5(b"").hexdigest()  # noqa: S324 - the digest of no events, not a secret
 
 
 @dataclass(frozen=True)
@@ -83,41 +89,129 @@ class FeedState:
     events_digest: str
 
 
-def _events_digest(person_id: int) -> RawSQL | None:
-    if connection.vendor != "postgresql":
-        return None
+_SOMEONE = -2_000_000_001  # stands for the person's id in the SQL compiled once
+
+
+def _digest_sql() -> tuple[str, tuple]:
+    """The digest's SQL with the person's id as :data:`_SOMEONE` among its parameters."""
+    user_model = get_user_model()
     visible, params = (
-        events_for_person(person=person_id).order_by().values("pk").query.sql_with_params()
+        events_for_person(person=_SOMEONE).order_by().values("pk").query.sql_with_params()
     )
     sql = _EVENTS_DIGEST.format(
         presenters=Event.presenters.through._meta.db_table,
-        users=get_user_model()._meta.db_table,
+        users=user_model._meta.db_table,
         guests=GuestSpeaker._meta.db_table,
         items=PreparationItem._meta.db_table,
         events=Event._meta.db_table,
         cohorts=Cohort._meta.db_table,
         visible=visible,
     )
-    # Table names from the models, the person's id as a bound parameter.
-    return RawSQL(sql, params, output_field=CharField())  # noqa: S611
+    return sql, params
+
+
+def _literal(value: Any) -> str:
+    if value == _SOMEONE:
+        return "person"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    raise TypeError(f"no SQL literal for {value!r}")
+
+
+@functools.cache
+def digest_function() -> tuple[str, str]:
+    """(name, CREATE statement) of a PL/pgSQL function computing the digest: PostgreSQL
+    keeps its plan for the connection's life, where the query sent with each poll was
+    planned every time (about as long as it ran). Its name carries a digest of its body,
+    so code and database never disagree on what it covers: until ``migrate`` has made the
+    function of the running code (see :func:`make_digest_function`), polls send the query."""
+    sql, params = _digest_sql()
+    body = sql % tuple(_literal(value) for value in params)
+    name = "calendar_feed_digest_" + hashlib.sha256(body.encode()).hexdigest()[:16]
+    create = (
+        f"CREATE OR REPLACE FUNCTION {name}(person bigint) RETURNS text"
+        f" LANGUAGE plpgsql STABLE AS $digest$ BEGIN RETURN ({body}); END $digest$"
+    )
+    return name, create
+
+
+def make_digest_function(*, using: str = "default", **kwargs: Any) -> None:
+    """Create the digest function of the running code (after ``migrate``), and drop those
+    of earlier code."""
+    from django.db import connections
+
+    target = connections[using]
+    if target.vendor != "postgresql":
+        return
+    name, create = digest_function()
+    with target.cursor() as cursor:
+        cursor.execute(create)
+        cursor.execute(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p"
+            " WHERE p.proname LIKE 'calendar\\_feed\\_digest\\_%%' AND p.proname <> %s",
+            [name],
+        )
+        for (old,) in cursor.fetchall():
+            cursor.execute(f"DROP FUNCTION IF EXISTS {old}")
+    _state_sql.cache_clear()
+
+
+def _has_function(name: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regproc(%s) IS NOT NULL", [name])
+        return bool(cursor.fetchone()[0])
+
+
+@functools.cache
+def _state_sql(vendor: str) -> tuple[str, tuple, tuple]:
+    """(SQL, parameters with :data:`_SOMEONE` for the person's id, the user's fields) of
+    :func:`feed_state`, made once per process: compiling the ORM's query for every poll
+    cost more than running it."""
+    user_model = get_user_model()
+    fields = tuple(user_model._meta.concrete_fields)
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"u.{quote(field.column)}" for field in fields)
+    digest, params = "''", ()
+    if vendor == "postgresql":
+        name, _create = digest_function()
+        if _has_function(name):
+            digest, params = f"{name}(%s)", (_SOMEONE,)
+        else:
+            digest, params = _digest_sql()
+    # Names from the models, the person's id as a bound parameter.
+    sql = (
+        f"SELECT f.secret, ({digest}), {columns}"  # noqa: S608
+        f" FROM {quote(CalendarFeed._meta.db_table)} f"
+        f" JOIN {quote(user_model._meta.db_table)} u ON u.id = f.person_id"
+        " WHERE f.person_id = %s AND u.is_active"
+    )
+    return sql, (*params, _SOMEONE), fields
 
 
 def feed_state(*, person_id: int, secret: str) -> FeedState | None:
     """The feed's owner and the digest of their events, in one query, when the secret
     matches; else None (an unknown person, a wrong secret and a rotated one look alike)."""
-    feeds = CalendarFeed.objects.select_related("person").filter(
-        person_id=person_id, person__is_active=True
-    )
-    digest = _events_digest(person_id)
-    if digest is not None:
-        feeds = feeds.annotate(events_digest=digest)
-    feed = feeds.first()
-    if feed is None:
+    sql, template, fields = _state_sql(connection.vendor)
+    params = [person_id if value == _SOMEONE else value for value in template]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
         constant_time_compare(secret, new_feed_secret())  # same work either way
         return None
-    if not constant_time_compare(secret, feed.secret):
+    feed_secret, digest, *values = row
+    if not constant_time_compare(secret, feed_secret):
         return None
-    return FeedState(person=feed.person, events_digest=getattr(feed, "events_digest", ""))
+    values = [
+        field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
+        for field, value in zip(fields, values, strict=True)
+    ]
+    person = get_user_model().from_db(connection.alias, [f.attname for f in fields], values)
+    return FeedState(person=person, events_digest=digest or "")
 
 
 def feed_language(*, person: Any) -> str:

@@ -256,3 +256,37 @@ def test_304_in_one_query_and_a_change_elsewhere_changes_nothing(
     EventFactory(cohort=CohortFactory())  # a change elsewhere: this feed is still current
     with django_assert_num_queries(1):
         assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_the_digest_function_of_this_code_is_in_the_database():
+    """``migrate`` made it; polls call it rather than send (and plan) the whole query."""
+    from django.db import connection
+
+    from sessions.feeds import _state_sql, digest_function
+
+    name, _create = digest_function()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regproc(%s) IS NOT NULL", [name])
+        assert cursor.fetchone()[0]
+    _state_sql.cache_clear()
+    assert f"{name}(%s)" in _state_sql(connection.vendor)[0]
+
+
+def test_the_function_and_the_query_give_the_same_digest(cohort, make_member):
+    from django.db import connection
+
+    from sessions import feeds
+
+    person = make_member(cohort, Role.PARTICIPANT)
+    EventFactory(cohort=cohort).presenters.add(UserFactory(display_name="Présentatrice"))
+    secret = feed_of(person=person).secret
+    feeds._state_sql.cache_clear()
+    by_function = feed_state(person_id=person.pk, secret=secret).events_digest
+    name, _create = feeds.digest_function()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP FUNCTION {name}(bigint)")
+    feeds._state_sql.cache_clear()
+    try:
+        assert feed_state(person_id=person.pk, secret=secret).events_digest == by_function
+    finally:
+        feeds.make_digest_function()
