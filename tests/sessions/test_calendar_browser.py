@@ -128,9 +128,11 @@ def test_facilitator_generates_and_moves_participant_sees_it_in_their_zone_and_f
     expect(session.get_by_role("heading", name=MOVED)).to_contain_text("Moved")
     when = session.locator("dd").filter(has=desk.locator("time"))
     expect(when).to_contain_text(
-        re.compile(r"May 14, 2031, 5(:00)?\s*p\.m\.\s*your time \(Europe/Helsinki\)")
+        re.compile(r"May 14, 2031, 5(:00)?\s*p\.m\. – 7 p\.m\.\s*your time \(Europe/Helsinki\)")
     )
-    expect(when).to_contain_text(re.compile(r"May 14, 2031, 10(:00)?\s*a\.m\.\s*America/New_York"))
+    expect(when).to_contain_text(
+        re.compile(r"May 14, 2031, 10(:00)?\s*a\.m\. – noon\s*America/New_York")
+    )
     expect(when.locator("time")).to_have_attribute("datetime", "2031-05-14T14:00:00+00:00")
     assert_accessible(desk)
 
