@@ -406,11 +406,10 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
         ).values_list("event_id", "person_id", "status")
     }
 
+    expected = {e.pk: _expected(e, participant_ids, group_members) for e in past}
+
     def statuses(event: Event) -> list[str]:
-        return [
-            marks.get((event.pk, pid), "")
-            for pid in _expected(event, participant_ids, group_members)
-        ]
+        return [marks.get((event.pk, pid), "") for pid in expected[event.pk]]
 
     event_lines = [
         _line(_event_label(e, cohort), statuses(e)) for e in past if e.mentoring_group_id is None
@@ -418,11 +417,7 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
     person_lines = [
         _line(
             str(m.user),
-            [
-                marks.get((e.pk, m.user_id), "")
-                for e in past
-                if m.user_id in _expected(e, participant_ids, group_members)
-            ],
+            [marks.get((e.pk, m.user_id), "") for e in past if m.user_id in expected[e.pk]],
         )
         for m in participants
     ]
