@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +34,6 @@ from cohorts.models import Cohort, Membership, MentoringGroup, Role
 from metlib.charts import Chart, Row, Series
 from metlib.models import Email
 from nominations.models import Nomination, Review, Selection
-from nominations.pipeline import status_counts
 from sessions.feeds import COHORT_WIDE_ROLES
 from sessions.models import Attendance, CalendarSettings, Event
 from sessions.reminders import offsets_from
@@ -258,6 +258,9 @@ def _table(model: type[models.Model]) -> str:
 # with ``python -m bench.profile --page dashboard``).
 FIGURES_SQL = f"""
 SELECT
+  (SELECT json_object_agg(status, n) FROM (
+     SELECT status, COUNT(*) AS n FROM {_table(Nomination)} WHERE cohort_id = c.id
+      GROUP BY status) AS counted) AS status_counts,
   (SELECT COUNT(*) FROM {_table(Review)} r
      JOIN {_table(Nomination)} n ON n.id = r.nomination_id
     WHERE n.cohort_id = c.id AND r.status IN (%(assigned)s, %(draft)s)
@@ -291,9 +294,10 @@ WHERE c.id = %(cohort)s
 
 
 def cohort_figures(*, cohort: Cohort) -> dict[str, Any]:
-    """What the dashboard reads of the cohort's other rows, in one query: reviews owed, the
-    reminder offsets, the certificate rule with its overrides, certificates and confirmed
-    names, the evaluation and its answers, and the programme's next cohort."""
+    """What the dashboard reads of the cohort's other rows, in one query: the nominations by
+    status, reviews owed, the reminder offsets, the certificate rule with its overrides,
+    certificates and confirmed names, the evaluation and its answers, and the programme's next
+    cohort."""
     with connection.cursor() as cursor:
         cursor.execute(
             FIGURES_SQL,
@@ -374,9 +378,10 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
     """Everything the facilitator's dashboard shows, in a fixed number of queries."""
     now = now or timezone.now()
     selection = Selection.objects.filter(cohort=cohort).first()
-    counts = status_counts(cohort=cohort)
-    labels = dict(Nomination.Status.choices)
     figures = cohort_figures(cohort=cohort)
+    found = figures["status_counts"] or {}
+    counts = {status.value: found.get(status.value, 0) for status in Nomination.Status}
+    labels = dict(Nomination.Status.choices)
     memberships = list(
         Membership.objects.filter(cohort=cohort)
         .select_related("user", "library")
@@ -391,13 +396,14 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
     )
     live = [e for e in events if e.status != Event.Status.CANCELLED]
     groups = list(
-        MentoringGroup.objects.filter(cohort=cohort).select_related("mentor").order_by("name")
+        MentoringGroup.objects.filter(cohort=cohort)
+        .select_related("mentor")
+        .annotate(
+            member_ids=ArrayAgg("members__id", filter=Q(members__isnull=False), default=Value([]))
+        )
+        .order_by("name")
     )
-    group_members: dict[int, set[int]] = {}
-    for group_id, user_id in MentoringGroup.members.through.objects.filter(
-        mentoringgroup__cohort=cohort
-    ).values_list("mentoringgroup_id", "user_id"):
-        group_members.setdefault(group_id, set()).add(user_id)
+    group_members = {group.pk: set(group.member_ids) for group in groups}
     past = [e for e in live if e.ends_at <= now]
     marks = {
         (event_id, person_id): status
