@@ -31,6 +31,7 @@ PAGES = {
     "edit": ("GET", "/nominations/{draft}/edit/", "nominator"),
     "save": ("POST", "/nominations/{draft}/edit/", "nominator"),  # "Save draft", unchanged
     "pipeline": ("GET", "/cohorts/{slug}/nominations/", "facilitator"),
+    "dashboard": ("GET", "/cohorts/{slug}/dashboard/", "facilitator"),  # its year added first
 }
 
 
@@ -130,6 +131,10 @@ def main(argv: list[str] | None = None) -> None:
     from .seed import COHORT_SLUG
 
     draft = Nomination.objects.get(nominator__email="nominator@bench.example")
+    if args.page == "dashboard":
+        from .scenarios.dashboard import dashboard_year
+
+        dashboard_year(COHORT_SLUG)
     method, template, who = PAGES[args.page]
     path = template.format(slug=COHORT_SLUG, draft=draft.pk)
     client = _client(f"{who}@bench.example")

@@ -20,6 +20,7 @@ has none: three quarters of the monthly sessions, no mentoring minimum):
 """
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -77,6 +78,53 @@ def rule_for(cohort: Cohort) -> Rule:
     if row is None:
         return Rule(DEFAULT_MONTHLY_SHARE, DEFAULT_MENTORING_MINIMUM)
     return Rule(row.monthly_share, row.mentoring_minimum)
+
+
+@dataclass(frozen=True)
+class Held:
+    """The cohort's events that count so far: not cancelled and started, by kind."""
+
+    ids: list[int]
+    id_set: frozenset[int]
+    monthly: frozenset[int]
+    conference: frozenset[int]
+    mentoring_group_of: dict[int, int]  # a mentoring session's group
+
+    @classmethod
+    def of(cls, events: Iterable[tuple[int, str, int | None]]) -> "Held":
+        """From (pk, kind, mentoring group id) of the events held."""
+        events = list(events)
+        return cls(
+            ids=[pk for pk, _kind, _group in events],
+            id_set=frozenset(pk for pk, _kind, _group in events),
+            monthly=frozenset(pk for pk, kind, _group in events if kind == Event.Kind.MONTHLY),
+            conference=frozenset(
+                pk for pk, kind, _group in events if kind == Event.Kind.CONFERENCE
+            ),
+            mentoring_group_of={
+                pk: group for pk, kind, group in events if kind == Event.Kind.MENTORING and group
+            },
+        )
+
+
+def meets_rule(
+    *, rule: Rule, held: Held, present: set[int], own_groups: set[int]
+) -> tuple[bool, int, int]:
+    """Whether someone present at the events ``present`` (ids) and member of the mentoring
+    groups ``own_groups`` meets the rule; with the monthly and mentoring sessions attended."""
+    attended = len(present & held.monthly)
+    mentoring = sum(1 for e in present if held.mentoring_group_of.get(e) in own_groups)
+    total = len(held.monthly)
+    met = (
+        _meets_monthly(
+            attended=attended,
+            total=total,
+            needed=rule.monthly_needed(total),
+            share=rule.monthly_share,
+        )
+        and mentoring >= rule.mentoring_minimum
+    )
+    return met, attended, mentoring
 
 
 def _meets_monthly(*, attended: int, total: int, needed: int, share: int) -> bool:
@@ -138,16 +186,13 @@ def eligibility_for_cohort(
     memberships = list(memberships)
     person_ids = [m.user_id for m in memberships]
 
-    held = list(
+    held = Held.of(
         Event.objects.filter(cohort=cohort, starts_at__lte=now)
         .exclude(status=Event.Status.CANCELLED)
         .values_list("pk", "kind", "mentoring_group_id")
     )
-    monthly_ids = {pk for pk, kind, _group in held if kind == Event.Kind.MONTHLY}
-    conference_ids = {pk for pk, kind, _group in held if kind == Event.Kind.CONFERENCE}
-    mentoring_group_of = {
-        pk: group for pk, kind, group in held if kind == Event.Kind.MENTORING and group
-    }
+    monthly_ids = held.monthly
+    conference_ids = held.conference
     groups_of: dict[int, set[int]] = {}
     for group_id, user_id in MentoringGroup.members.through.objects.filter(
         mentoringgroup__cohort=cohort, user_id__in=person_ids
@@ -156,9 +201,9 @@ def eligibility_for_cohort(
 
     present: dict[int, set[int]] = {}
     excused: dict[int, int] = {}
-    if held and person_ids:
+    if held.ids and person_ids:
         for event_id, person_id, status in Attendance.objects.filter(
-            event_id__in=[pk for pk, _kind, _group in held],
+            event_id__in=held.ids,
             person_id__in=person_ids,
             status__in=[Attendance.Status.PRESENT, Attendance.Status.EXCUSED],
         ).values_list("event_id", "person_id", "status"):
@@ -187,12 +232,8 @@ def eligibility_for_cohort(
     for membership in memberships:
         pid = membership.user_id
         attended_ids = present.get(pid, set())
-        attended = len(attended_ids & monthly_ids)
-        own_groups = groups_of.get(pid, set())
-        mentoring = sum(1 for e in attended_ids if mentoring_group_of.get(e) in own_groups)
-        by_rule = (
-            _meets_monthly(attended=attended, total=total, needed=needed, share=rule.monthly_share)
-            and mentoring >= rule.mentoring_minimum
+        by_rule, attended, mentoring = meets_rule(
+            rule=rule, held=held, present=attended_ids, own_groups=groups_of.get(pid, set())
         )
         reason = _rule_reason(
             attended=attended,

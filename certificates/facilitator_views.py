@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cohorts.permissions import Perm, cohort_perm_required
@@ -57,6 +59,33 @@ def _page(request: HttpRequest, **forms) -> HttpResponse:
     }
     status = 400 if any(form.errors for form in forms.values() if hasattr(form, "errors")) else 200
     return render(request, "certificates/eligibility.html", context, status=status)
+
+
+def _tell_reminded(request: HttpRequest, reminded: names.NameReminders) -> None:
+    # The next midnight in the cohort's zone, said in that zone.
+    when = date_format(reminded.next_at, "DATETIME_FORMAT")
+    zone = str(reminded.next_at.tzinfo)
+    if reminded.sent:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d participant is reminded to confirm their printed name. "
+                "The next reminder is possible from %(when)s (%(zone)s).",
+                "%(count)d participants are reminded to confirm their printed name. "
+                "The next reminder is possible from %(when)s (%(zone)s).",
+                reminded.sent,
+            )
+            % {"count": reminded.sent, "when": when, "zone": zone},
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "Nobody is mailed: everyone who has not confirmed their name was reminded "
+                "today already. The next reminder is possible from %(when)s (%(zone)s)."
+            )
+            % {"when": when, "zone": zone},
+        )
 
 
 @cohort_perm_required(Perm.ISSUE_CERTIFICATES)
@@ -114,6 +143,8 @@ def eligibility_page(request: HttpRequest) -> HttpResponse:
             return _page(request, signatory_form=form)
         form.save()
         messages.success(request, _("The signatory is added."))
+    elif action == "remind-names":
+        _tell_reminded(request, names.remind_unconfirmed_names(cohort=cohort, by=request.user))
     elif action == "remove-signatory":
         Signatory.objects.filter(cohort=cohort, pk=request.POST.get("signatory") or 0).delete()
         messages.success(request, _("The signatory is removed."))

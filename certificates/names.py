@@ -6,17 +6,21 @@ letter), trimmed, and runs of spaces are made one. It must not be blank, must ho
 control characters and at most 200 characters.
 """
 
+import datetime as dt
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort, Membership, Role
+from cohorts.permissions import Perm, has_cohort_perm
+from metlib.models import Email
 from metlib.outbox import queue_templated_email
 
 from .models import Certificate, NameChange, PrintedName
@@ -180,3 +184,56 @@ def _tell_participant(change: NameChange) -> None:
         },
         language=getattr(person, "language", None),
     )
+
+
+@dataclass(frozen=True)
+class NameReminders:
+    sent: int  # mailed now
+    already: int  # reminded earlier today, not mailed again
+    next_at: dt.datetime  # when the next reminder is possible: the cohort's next midnight
+
+
+def name_reminder_key(*, cohort: Cohort, person: Any, day: dt.date) -> str:
+    return f"printed-name-reminder:{cohort.pk}:{person.pk}:{day.isoformat()}"
+
+
+def remind_unconfirmed_names(
+    *, cohort: Cohort, by: Any, now: dt.datetime | None = None
+) -> NameReminders:
+    """Mail every participant whose printed name is not confirmed, asking them to confirm it:
+    at most once a day each (the outbox key holds the day, in the cohort's zone)."""
+    if not has_cohort_perm(user=by, cohort=cohort, perm=Perm.ISSUE_CERTIFICATES):
+        raise PermissionDenied
+    now = now or timezone.now()
+    today = timezone.localtime(now, cohort.zone).date()
+    confirmed = PrintedName.objects.filter(cohort=cohort, confirmed_at__isnull=False).values(
+        "person_id"
+    )
+    unconfirmed = (
+        Membership.objects.filter(cohort=cohort, role=Role.PARTICIPANT, user__is_active=True)
+        .exclude(user_id__in=confirmed)
+        .select_related("user")
+        .order_by("user__display_name", "user__email")
+    )
+    people = [m.user for m in unconfirmed]
+    keys = {p.pk: name_reminder_key(cohort=cohort, person=p, day=today) for p in people}
+    done = set(Email.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    page = settings.SITE_URL + reverse("certificates:mine", kwargs={"cohort_slug": cohort.slug})
+    sent = 0
+    for person in people:
+        if keys[person.pk] in done:
+            continue
+        queue_templated_email(
+            key=keys[person.pk],
+            to=person.email,
+            template="certificate-name-reminder",
+            context={
+                "cohort": cohort,
+                "suggested": suggested_name(cohort=cohort, person=person),
+                "page_url": page,
+            },
+            language=getattr(person, "language", None),
+        )
+        sent += 1
+    tomorrow = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(0), tzinfo=cohort.zone)
+    return NameReminders(sent=sent, already=len(people) - sent, next_at=tomorrow)

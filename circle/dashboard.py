@@ -9,25 +9,34 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db import models
-from django.db.models import Q
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connection, models
+from django.db.models import Q, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries as country_names
 
-from certificates.eligibility import eligibility_for_cohort
+from certificates.eligibility import (
+    DEFAULT_MENTORING_MINIMUM,
+    DEFAULT_MONTHLY_SHARE,
+    Held,
+    Rule,
+    meets_rule,
+)
+from certificates.models import Certificate, CertificateSettings, EligibilityOverride, PrintedName
+from cohorts.evaluation_models import Evaluation, EvaluationAnswer
 from cohorts.geography import geography_of
 from cohorts.models import Cohort, Membership, MentoringGroup, Role
 from metlib.charts import Chart, Row, Series
 from metlib.models import Email
 from nominations.models import Nomination, Review, Selection
-from nominations.pipeline import status_counts
 from sessions.feeds import COHORT_WIDE_ROLES
-from sessions.models import Attendance, Event
-from sessions.reminders import offsets_of
+from sessions.models import Attendance, CalendarSettings, Event
+from sessions.reminders import offsets_from
 
 NEXT_EVENTS = 3
 FAILED_MAIL_SHOWN = 50
@@ -160,6 +169,7 @@ class Dashboard:
     selection: Selection | None
     nominations: list[Tally]
     nominations_total: int
+    nominations_received: int  # submitted and after, neither drafts nor withdrawn
     reviews_owed: int
     roles: list[Tally]  # every role but participant
     participants: int
@@ -173,6 +183,10 @@ class Dashboard:
     certificates_eligible: int
     failed_mail: list[Email]
     failed_mail_more: bool
+    now: datetime
+    events_total: int  # not cancelled
+    names_unconfirmed: int  # participants whose printed name is not confirmed
+    figures: dict[str, Any] = field(default_factory=dict)  # cohort_figures
     charts: dict[str, Chart] = field(default_factory=dict)
 
 
@@ -235,10 +249,107 @@ def cohort_failed_mail(*, cohort: Cohort) -> models.QuerySet[Email]:
     )
 
 
-def _certificates(cohort: Cohort, now: datetime) -> tuple[int, int]:
-    """(issued, eligible) among the participants, by the certificates' own rule."""
-    rows = eligibility_for_cohort(cohort=cohort, now=now)
-    return sum(1 for row in rows if row.certificate), sum(1 for row in rows if row.eligible)
+def _table(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# One statement rather than the ORM's subquery annotations: building and compiling sixteen
+# annotated subqueries cost more than running them (a fifth of the page's time, measured
+# with ``python -m bench.profile --page dashboard``).
+FIGURES_SQL = f"""
+SELECT
+  (SELECT json_object_agg(status, n) FROM (
+     SELECT status, COUNT(*) AS n FROM {_table(Nomination)} WHERE cohort_id = c.id
+      GROUP BY status) AS counted) AS status_counts,
+  (SELECT COUNT(*) FROM {_table(Review)} r
+     JOIN {_table(Nomination)} n ON n.id = r.nomination_id
+    WHERE n.cohort_id = c.id AND r.status IN (%(assigned)s, %(draft)s)
+      AND n.status <> %(withdrawn)s) AS reviews_owed,
+  (SELECT reminder_offsets FROM {_table(CalendarSettings)} WHERE cohort_id = c.id)
+    AS reminder_offsets,
+  s.monthly_share, s.mentoring_minimum,
+  ARRAY(SELECT person_id FROM {_table(EligibilityOverride)}
+         WHERE cohort_id = c.id AND eligible) AS made_eligible,
+  ARRAY(SELECT person_id FROM {_table(EligibilityOverride)}
+         WHERE cohort_id = c.id AND NOT eligible) AS made_not_eligible,
+  ARRAY(SELECT person_id FROM {_table(Certificate)}
+         WHERE cohort_id = c.id AND revoked_at IS NULL) AS certified,
+  ARRAY(SELECT person_id FROM {_table(PrintedName)}
+         WHERE cohort_id = c.id AND confirmed_at IS NOT NULL) AS names_confirmed,
+  e.opens_at AS evaluation_opens_at, e.closes_at AS evaluation_closes_at,
+  e.closed_at AS evaluation_closed_at,
+  (SELECT COUNT(*) FROM {_table(EvaluationAnswer)} WHERE evaluation_id = e.id)
+    AS evaluation_answers,
+  later.slug AS later_slug, later.name AS later_name
+FROM {_table(Cohort)} c
+LEFT JOIN {_table(CertificateSettings)} s ON s.cohort_id = c.id
+LEFT JOIN {_table(Evaluation)} e ON e.cohort_id = c.id
+LEFT JOIN LATERAL (
+  SELECT slug, name FROM {_table(Cohort)} l
+   WHERE l.programme_id = c.programme_id AND l.programme_start > c.programme_start
+   ORDER BY l.programme_start, l.id LIMIT 1
+) later ON TRUE
+WHERE c.id = %(cohort)s
+"""  # noqa: S608 - table names from the models, values as parameters
+
+
+def cohort_figures(*, cohort: Cohort) -> dict[str, Any]:
+    """What the dashboard reads of the cohort's other rows, in one query: the nominations by
+    status, reviews owed, the reminder offsets, the certificate rule with its overrides,
+    certificates and confirmed names, the evaluation and its answers, and the programme's next
+    cohort."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            FIGURES_SQL,
+            {
+                "cohort": cohort.pk,
+                "assigned": Review.Status.ASSIGNED.value,
+                "draft": Review.Status.DRAFT.value,
+                "withdrawn": Nomination.Status.WITHDRAWN.value,
+            },
+        )
+        columns = [column.name for column in cursor.description]
+        return dict(zip(columns, cursor.fetchone(), strict=True))
+
+
+def _certificates(
+    *,
+    figures: dict[str, Any],
+    participants: set[int],
+    held: Held,
+    marks: dict[tuple[int, int], str],
+    group_members: dict[int, set[int]],
+) -> tuple[int, int]:
+    """(issued, eligible) among the participants, by the certificates' own rule, from what
+    the dashboard has read already."""
+    rule = Rule(
+        figures["monthly_share"] if figures["monthly_share"] is not None else DEFAULT_MONTHLY_SHARE,
+        figures["mentoring_minimum"]
+        if figures["mentoring_minimum"] is not None
+        else DEFAULT_MENTORING_MINIMUM,
+    )
+    present: dict[int, set[int]] = {}
+    for (event_id, person_id), status in marks.items():
+        if status == Attendance.Status.PRESENT and event_id in held.id_set:
+            present.setdefault(person_id, set()).add(event_id)
+    groups_of: dict[int, set[int]] = {}
+    for group_id, members in group_members.items():
+        for person_id in members:
+            groups_of.setdefault(person_id, set()).add(group_id)
+    yes, no = set(figures["made_eligible"]), set(figures["made_not_eligible"])
+    eligible = 0
+    for pid in participants:
+        if pid in yes or pid in no:
+            eligible += pid in yes
+            continue
+        met, _attended, _mentoring = meets_rule(
+            rule=rule,
+            held=held,
+            present=present.get(pid, set()),
+            own_groups=groups_of.get(pid, set()),
+        )
+        eligible += met
+    return len(participants & set(figures["certified"])), eligible
 
 
 def _charts(events: list[AttendanceLine], people: list[AttendanceLine]) -> dict[str, Chart]:
@@ -267,15 +378,10 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
     """Everything the facilitator's dashboard shows, in a fixed number of queries."""
     now = now or timezone.now()
     selection = Selection.objects.filter(cohort=cohort).first()
-    counts = status_counts(cohort=cohort)
+    figures = cohort_figures(cohort=cohort)
+    found = figures["status_counts"] or {}
+    counts = {status.value: found.get(status.value, 0) for status in Nomination.Status}
     labels = dict(Nomination.Status.choices)
-    reviews_owed = (
-        Review.objects.filter(
-            nomination__cohort=cohort, status__in=[Review.Status.ASSIGNED, Review.Status.DRAFT]
-        )
-        .exclude(nomination__status=Nomination.Status.WITHDRAWN)
-        .count()
-    )
     memberships = list(
         Membership.objects.filter(cohort=cohort)
         .select_related("user", "library")
@@ -290,13 +396,14 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
     )
     live = [e for e in events if e.status != Event.Status.CANCELLED]
     groups = list(
-        MentoringGroup.objects.filter(cohort=cohort).select_related("mentor").order_by("name")
+        MentoringGroup.objects.filter(cohort=cohort)
+        .select_related("mentor")
+        .annotate(
+            member_ids=ArrayAgg("members__id", filter=Q(members__isnull=False), default=Value([]))
+        )
+        .order_by("name")
     )
-    group_members: dict[int, set[int]] = {}
-    for group_id, user_id in MentoringGroup.members.through.objects.filter(
-        mentoringgroup__cohort=cohort
-    ).values_list("mentoringgroup_id", "user_id"):
-        group_members.setdefault(group_id, set()).add(user_id)
+    group_members = {group.pk: set(group.member_ids) for group in groups}
     past = [e for e in live if e.ends_at <= now]
     marks = {
         (event_id, person_id): status
@@ -305,11 +412,10 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
         ).values_list("event_id", "person_id", "status")
     }
 
+    expected = {e.pk: _expected(e, participant_ids, group_members) for e in past}
+
     def statuses(event: Event) -> list[str]:
-        return [
-            marks.get((event.pk, pid), "")
-            for pid in _expected(event, participant_ids, group_members)
-        ]
+        return [marks.get((event.pk, pid), "") for pid in expected[event.pk]]
 
     event_lines = [
         _line(_event_label(e, cohort), statuses(e)) for e in past if e.mentoring_group_id is None
@@ -317,11 +423,7 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
     person_lines = [
         _line(
             str(m.user),
-            [
-                marks.get((e.pk, m.user_id), "")
-                for e in past
-                if m.user_id in _expected(e, participant_ids, group_members)
-            ],
+            [marks.get((e.pk, m.user_id), "") for e in past if m.user_id in expected[e.pk]],
         )
         for m in participants
     ]
@@ -344,7 +446,7 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
         people = cohort_wide | group_members.get(event.mentoring_group_id, set())
         return len(people | ({group.mentor_id} if group else set()))
 
-    offsets = offsets_of(cohort)
+    offsets = offsets_from(figures["reminder_offsets"])
     next_events = [
         UpcomingEvent(
             event=e,
@@ -372,7 +474,13 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
     places = [geography_of(m.library.country.code) for m in participants if m.library]
     country_codes = Counter(m.library.country.code for m in participants if m.library)
     failed = list(cohort_failed_mail(cohort=cohort)[: FAILED_MAIL_SHOWN + 1])
-    issued, eligible = _certificates(cohort, now)
+    issued, eligible = _certificates(
+        figures=figures,
+        participants=participant_ids,
+        held=Held.of((e.pk, e.kind, e.mentoring_group_id) for e in live if e.starts_at <= now),
+        marks=marks,
+        group_members=group_members,
+    )
     roles = Counter(m.role for m in memberships)
     stage = cohort_stage(
         cohort=cohort,
@@ -387,7 +495,12 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
         selection=selection,
         nominations=[Tally(label=str(labels[s]), count=n) for s, n in counts.items()],
         nominations_total=sum(counts.values()),
-        reviews_owed=reviews_owed,
+        nominations_received=sum(
+            n
+            for s, n in counts.items()
+            if s not in (Nomination.Status.DRAFT, Nomination.Status.WITHDRAWN)
+        ),
+        reviews_owed=figures["reviews_owed"],
         roles=[
             Tally(label=str(role.label), count=roles[role])
             for role in Role
@@ -413,5 +526,9 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
         certificates_eligible=eligible,
         failed_mail=failed[:FAILED_MAIL_SHOWN],
         failed_mail_more=len(failed) > FAILED_MAIL_SHOWN,
+        now=now,
+        events_total=len(live),
+        names_unconfirmed=len(participant_ids - set(figures["names_confirmed"])),
+        figures=figures,
         charts=_charts(event_lines, person_lines),
     )

@@ -7,11 +7,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from certificates.models import CertificateSettings, Signatory
 from cohorts.models import Cohort, Membership
 from cohorts.permissions import Perm, has_cohort_perm
 from cohorts.team import TEAM_ROLES
 from cohorts.themes import copy_themes
 from nominations.call_copy import copy_call
+from sessions.models import CalendarSettings
 
 
 @dataclass(frozen=True)
@@ -28,12 +30,16 @@ class NextCohort:
     copy_call: bool = True
     copy_themes: bool = True
     carry_team: bool = True
+    copy_reminders: bool = True
+    copy_certificate: bool = True
 
 
 def start_next_cohort(*, previous: Cohort, plan: NextCohort, by: Any) -> Cohort:
     """Create the cohort after ``previous`` in the same programme and zone, copying its call
-    (texts, rules, criteria), its themes and its team (facilitators, advisors, mentors) as
-    ``plan`` asks. Participants are never carried over: they come from the new selection."""
+    (texts, rules, criteria), its themes, its team (facilitators, advisors, mentors), its
+    events' reminder offsets and its certificate (rule, title, wording, logo, signatories) as
+    ``plan`` asks. Participants are never carried over: they come from the new selection.
+    The new call is a preview until published."""
     if not has_cohort_perm(user=by, cohort=previous, perm=Perm.MANAGE_PROGRAMME):
         raise PermissionDenied
     with transaction.atomic():
@@ -65,4 +71,40 @@ def start_next_cohort(*, previous: Cohort, plan: NextCohort, by: Any) -> Cohort:
                 Membership(user_id=m.user_id, cohort=cohort, role=m.role, library_id=m.library_id)
                 for m in previous.memberships.filter(role__in=TEAM_ROLES)
             )
+        if plan.copy_reminders:
+            _copy_reminders(previous=previous, to=cohort)
+        if plan.copy_certificate:
+            _copy_certificate(previous=previous, to=cohort)
     return cohort
+
+
+def _copy_reminders(*, previous: Cohort, to: Cohort) -> None:
+    chosen = CalendarSettings.objects.filter(cohort=previous).first()
+    if chosen is not None:
+        CalendarSettings.objects.create(cohort=to, reminder_offsets=chosen.reminder_offsets)
+
+
+def _copy_certificate(*, previous: Cohort, to: Cohort) -> None:
+    """The certificate's rule, title, wording and logo, and its signatories with their
+    signature images (the files are shared, not duplicated: neither cohort changes them in
+    place, an upload stores a new file)."""
+    chosen = CertificateSettings.objects.filter(cohort=previous).first()
+    if chosen is not None:
+        CertificateSettings.objects.create(
+            cohort=to,
+            monthly_share=chosen.monthly_share,
+            mentoring_minimum=chosen.mentoring_minimum,
+            title=chosen.title,
+            statement=chosen.statement,
+            logo=chosen.logo.name,
+        )
+    Signatory.objects.bulk_create(
+        Signatory(
+            cohort=to,
+            name=s.name,
+            title=s.title,
+            signature=s.signature.name,
+            position=s.position,
+        )
+        for s in Signatory.objects.filter(cohort=previous)
+    )

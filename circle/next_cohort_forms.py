@@ -45,6 +45,11 @@ class NextCohortForm(forms.Form):
     carry_team = forms.BooleanField(
         label=_("Carry over the facilitators, advisors and mentors"), required=False
     )
+    copy_reminders = forms.BooleanField(label=_("Copy when event reminders go out"), required=False)
+    copy_certificate = forms.BooleanField(
+        label=_("Copy the certificate: its rule, title, wording, logo and signatories"),
+        required=False,
+    )
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]

@@ -43,6 +43,8 @@ def _initial(previous: Cohort) -> dict:
         "copy_call": True,
         "copy_themes": True,
         "carry_team": True,
+        "copy_reminders": True,
+        "copy_certificate": True,
     }
 
 

@@ -65,7 +65,12 @@ def check_offsets(offsets: Iterable[timedelta]) -> tuple[timedelta, ...]:
 def offsets_of(cohort: Cohort) -> tuple[timedelta, ...]:
     """The cohort's reminder offsets, longest first."""
     chosen = CalendarSettings.objects.filter(cohort=cohort).first()
-    return _offsets(chosen.reminder_offsets) if chosen else DEFAULT_REMINDER_OFFSETS
+    return offsets_from(chosen.reminder_offsets if chosen else None)
+
+
+def offsets_from(minutes: Iterable[int] | None) -> tuple[timedelta, ...]:
+    """Offsets from the minutes a cohort's calendar settings store (None: it has none)."""
+    return DEFAULT_REMINDER_OFFSETS if minutes is None else _offsets(minutes)
 
 
 def _offsets(minutes: Iterable[int]) -> tuple[timedelta, ...]:

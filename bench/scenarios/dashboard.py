@@ -36,6 +36,9 @@ def dashboard_year(cohort_slug: str) -> str:
     user_model = get_user_model()
     now = timezone.now()
     first = (now - dt.timedelta(days=28 * MONTHLY // 2)).replace(minute=0, second=0)
+    path = reverse("circle:dashboard", kwargs={"cohort_slug": cohort_slug})
+    if user_model.objects.filter(email="participant0@bench.example").exists():
+        return path  # given already (``python -m bench.profile --reuse``)
     with transaction.atomic():
         cohort = Cohort.objects.get(slug=cohort_slug)
         facilitator = Membership.objects.filter(cohort=cohort, role=Role.FACILITATOR).first().user
@@ -118,14 +121,12 @@ def dashboard_year(cohort_slug: str) -> str:
             status="failed",
             attempts=5,
         )
-    return reverse("circle:dashboard", kwargs={"cohort_slug": cohort_slug})
+    return path
 
 
-# The issue asks for "fast with 500 nominations and 30 participants" and names no figure; the
-# bar is the one the nominations issue set for the facilitator's other 500-nomination page, the
-# pipeline (3% of the bare view).
+# Counted afresh on every visit (issue 17: "at least 5 % of a bare view, measured uncached").
 @scenario(
-    "facilitator dashboard, 500 nominations, 30 participants", baseline=BARE_VIEW, target=0.03
+    "facilitator dashboard, 500 nominations, 30 participants", baseline=BARE_VIEW, target=0.05
 )
 def facilitator_dashboard(ctx: Context) -> Measurement:
     """The facilitator opens the cohort's dashboard."""

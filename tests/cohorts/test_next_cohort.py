@@ -7,8 +7,10 @@ import zoneinfo
 import pytest
 from django.urls import reverse
 
+from certificates.models import CertificateSettings, Signatory
 from cohorts.models import Cohort, Membership, Role
 from nominations.models import Call, Criterion
+from sessions.models import CalendarSettings
 
 from ..factories import CallFactory, CriterionFactory, ThemeFactory, UserFactory
 
@@ -42,6 +44,8 @@ def form(**changes):
         "copy_call": "on",
         "copy_themes": "on",
         "carry_team": "on",
+        "copy_reminders": "on",
+        "copy_certificate": "on",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
@@ -83,15 +87,65 @@ def test_a_manager_starts_next_year_with_the_call_themes_and_team_copied(
     assert roles == {(facilitator.pk, Role.FACILITATOR), (advisor.pk, Role.ADVISOR)}
 
 
+def the_certificate_and_reminders_of(cohort):
+    CalendarSettings.objects.create(cohort=cohort, reminder_offsets=[3 * 24 * 60, 60])
+    CertificateSettings.objects.create(
+        cohort=cohort,
+        monthly_share=80,
+        mentoring_minimum=2,
+        title="Certificate of completion",
+        statement="A year of the MetLib Learning Circle.",
+        logo="certificates/logos/metlib.png",
+    )
+    Signatory.objects.create(
+        cohort=cohort,
+        name="Ines Chair",
+        title="Chair",
+        signature="certificates/signatures/ines.png",
+        position=1,
+    )
+
+
+def test_the_reminders_and_the_certificate_are_copied(client, cohort, manager):
+    the_certificate_and_reminders_of(cohort)
+    client.force_login(manager)
+    client.post(next_url(cohort), form())
+    new = Cohort.objects.get(slug="next-year-2031")
+    assert not new.call_is_published  # a preview until its facilitator publishes it
+    assert CalendarSettings.objects.get(cohort=new).reminder_offsets == [3 * 24 * 60, 60]
+    copied = CertificateSettings.objects.get(cohort=new)
+    assert (copied.monthly_share, copied.mentoring_minimum) == (80, 2)
+    assert copied.title == "Certificate of completion"
+    assert copied.statement == "A year of the MetLib Learning Circle."
+    assert copied.logo.name == "certificates/logos/metlib.png"
+    signatory = Signatory.objects.get(cohort=new)
+    assert (signatory.name, signatory.title, signatory.position) == ("Ines Chair", "Chair", 1)
+    assert signatory.signature.name == "certificates/signatures/ines.png"
+    assert Signatory.objects.filter(cohort=cohort).count() == 1  # the old one kept
+
+
 def test_nothing_is_copied_when_unticked(client, cohort, manager, facilitator):
     CallFactory(cohort=cohort)
     ThemeFactory(cohort=cohort)
+    the_certificate_and_reminders_of(cohort)
     client.force_login(manager)
-    client.post(next_url(cohort), form(copy_call=None, copy_themes=None, carry_team=None))
+    client.post(
+        next_url(cohort),
+        form(
+            copy_call=None,
+            copy_themes=None,
+            carry_team=None,
+            copy_reminders=None,
+            copy_certificate=None,
+        ),
+    )
     new = Cohort.objects.get(slug="next-year-2031")
     assert not Call.objects.filter(cohort=new).exists()
     assert not new.themes.exists()
     assert not new.memberships.exists()
+    assert not CalendarSettings.objects.filter(cohort=new).exists()
+    assert not CertificateSettings.objects.filter(cohort=new).exists()
+    assert not Signatory.objects.filter(cohort=new).exists()
 
 
 @pytest.mark.parametrize(
