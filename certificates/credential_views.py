@@ -52,11 +52,12 @@ def status(request: HttpRequest, programme_slug: str) -> JsonResponse:
 @login_required
 @require_safe
 def download(request: HttpRequest, code: str) -> HttpResponse:
-    """The signed credential (a VC-JWT) for its person or the cohort's facilitator."""
+    """The signed credential (a VC-JWT), as it was signed at issue, for its person or the
+    cohort's facilitator."""
     certificate = own_certificate(request, code)
     if certificate is None or not certificate.is_valid:
         raise Http404
-    response = HttpResponse(credentials.signed_credential(certificate), content_type="text/plain")
+    response = HttpResponse(credentials.stored_credential(certificate), content_type="text/plain")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True,
         filename=f"{printable_stem(certificate.name)} - {certificate.cohort.slug}.jwt",

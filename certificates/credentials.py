@@ -198,6 +198,31 @@ def signed_credential(certificate: Certificate) -> str:
     return jwt.encode(header, claims, ECKey.import_key(key.private_jwk))
 
 
+def stored_credential(certificate: Certificate) -> str:
+    """The credential signed when ``certificate`` was issued, as it was signed: downloading
+    it twice gives the same file, and it says what the certificate said then. A certificate
+    issued before credentials were stored gets its credential signed and kept on first use
+    (once, even when two requests ask at the same time)."""
+    if certificate.credential_jwt:
+        return certificate.credential_jwt
+    token = signed_credential(certificate)
+    stored = Certificate.objects.filter(pk=certificate.pk, credential_jwt="").update(
+        credential_jwt=token
+    )
+    if not stored:
+        certificate.refresh_from_db(fields=["credential_jwt"])
+        return certificate.credential_jwt
+    certificate.credential_jwt = token
+    return token
+
+
+def _issued_claims(certificate: Certificate) -> dict[str, Any]:
+    """What the credential we issued for ``certificate`` says (its stored token's claims,
+    checked against our keys), to compare an unsigned copy with."""
+    token = stored_credential(certificate)
+    return jwt.decode(token, KeySet.import_key_set(public_key_set()), algorithms=[ALGORITHM]).claims
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What the verification page says about a credential someone brought."""
@@ -257,7 +282,7 @@ def _unsigned_match(text: str) -> Verdict | None:
     certificate = _certificate_of(str(document.get("id", "")))
     if certificate is None or document.get("id") != credential_id(certificate):
         return Verdict(False, _("We issued no credential with this id."))
-    issued = _clean(credential(certificate))
+    issued = _issued_claims(certificate)
     issuer = document.get("issuer")
     issuer = issuer.get("id") if isinstance(issuer, dict) else issuer
     if issuer != issued["issuer"]["id"] or any(

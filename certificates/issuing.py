@@ -37,6 +37,7 @@ from cohorts.models import Cohort
 from metlib.languages import language_of
 from metlib.outbox import queue_templated_email
 
+from .credentials import signed_credential
 from .eligibility import EligibilityRow, eligibility_for_cohort, eligibility_of
 from .filenames import printable_stem
 from .models import BatchItem, Certificate, IssueBatch
@@ -123,7 +124,7 @@ def certificate_for(
     library = row.library
     try:
         with transaction.atomic():
-            return Certificate.objects.create(
+            certificate = Certificate(
                 cohort=cohort,
                 person=person,
                 name=printed.name if printed else str(person),
@@ -138,6 +139,10 @@ def certificate_for(
                 issued_by=by,
                 batch=batch,
             )
+            # Signed now, with what the certificate says now, and never again.
+            certificate.credential_jwt = signed_credential(certificate)
+            certificate.save(force_insert=True)
+            return certificate
     except IntegrityError:
         # Another worker made it between our read and our insert: the constraint held.
         return existing.get()

@@ -304,6 +304,10 @@ class Certificate(models.Model):
     # as it is: what eligibility said then (see certificates.drift), so the same change is
     # not raised again, and a later one is.
     kept_despite = models.CharField(_("kept despite"), max_length=100, blank=True)
+    # The Open Badges 3.0 credential (a VC-JWT), signed once when the certificate is issued
+    # and served as it is (see certificates.credentials.stored_credential); a re-issued
+    # certificate is a new row with a credential of its own.
+    credential_jwt = models.TextField(_("signed credential"), blank=True, editable=False)
     replaces = models.OneToOneField(
         "self",
         on_delete=models.SET_NULL,

@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 from PIL import Image, ImageOps
 from weasyprint import CSS, HTML
 from weasyprint.css import ColorProfile
+from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -304,7 +305,46 @@ def render_html_pdf(*, html: str, compact: bool = False) -> tuple[bytes, int]:
         color_profiles=_color_profiles(),
         **options,
     )
+    if len(document.pages) == 1:
+        _fill_the_page(document)
     return document.write_pdf(**options), len(document.pages)
+
+
+def _fill_the_page(document: Any) -> None:
+    """Move the foot down to the bottom of the frame and the statement to the middle of the
+    space left, in the laid-out page, before it is drawn.
+
+    The page is a table of three rows (letterhead, statement, foot) of a fixed height, and
+    WeasyPrint puts what its rows leave of that height below the last one: a band under the
+    foot that grows as the statement gets shorter. Grid or flex layout would share it out,
+    at twice the layout's cost, so the rows are moved here instead (no box changes size).
+    """
+    page = document.pages[0]._page_box
+    table = next(
+        (box for box in _descendants(page) if isinstance(box, boxes.TableBox)),
+        None,
+    )
+    if table is None:
+        return
+    rows = {
+        row.element.get("class"): row
+        for group in table.children
+        for row in group.children
+        if row.element is not None
+    }
+    body, foot = rows.get("body"), rows.get("foot")
+    if body is None or foot is None:
+        return
+    band = table.content_box_y() + table.height - (foot.position_y + foot.height)
+    if band > 0:
+        body.translate(dy=band / 2)
+        foot.translate(dy=band)
+
+
+def _descendants(box: Any):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
 
 
 def render_certificate_pdf(*, certificate: Certificate) -> bytes:

@@ -189,3 +189,88 @@ def test_revoke_and_reissue_keep_the_history(cohort, facilitator, ready, commit)
         issuing.revoke_certificate(certificate=old, by=facilitator, reason="again")
     with pytest.raises(issuing.IssueRefused, match="Say why"):
         issuing.revoke_certificate(certificate=new, by=facilitator, reason=" ")
+
+
+def test_credential_is_signed_at_issue_and_served_as_it_was_signed(
+    client, cohort, facilitator, ready, commit
+):
+    from joserfc import jwt
+    from joserfc.jwk import KeySet
+
+    from certificates import credentials
+    from certificates.models import CertificateSettings
+
+    with commit():
+        issuing.start_batch(cohort=cohort, by=facilitator)
+    certificate = Certificate.objects.get(person=ready[0])
+    stored = certificate.credential_jwt
+    assert stored.count(".") == 2
+    # Later changes to the letterhead change what a new credential would say, not this one.
+    CertificateSettings.objects.update_or_create(
+        cohort=cohort, defaults={"statement": "Written after issue"}
+    )
+    client.force_login(ready[0])
+    url = f"/certificates/{certificate.code}/credential/"
+    downloads = [client.get(url).content.decode() for _ in range(2)]
+
+    assert downloads == [stored, stored]  # ES256 signatures differ each time: not re-signed
+    keys = KeySet.import_key_set(credentials.public_key_set())
+    claims = jwt.decode(stored, keys, algorithms=["ES256"]).claims
+    assert "Written after issue" not in str(claims)
+
+    with commit():
+        new = issuing.reissue_certificate(certificate=certificate, by=facilitator, reason="Name")
+    new.refresh_from_db()
+    assert new.credential_jwt
+    assert new.credential_jwt != stored
+    new_claims = jwt.decode(new.credential_jwt, keys, algorithms=["ES256"]).claims
+    assert new_claims["jti"] == credentials.credential_id(new) != claims["jti"]
+    # The revoked certificate's credential stays what it was, and the page says revoked.
+    certificate.refresh_from_db()
+    assert certificate.credential_jwt == stored
+    verdict = credentials.verify_credential(stored)
+    assert (verdict.genuine, verdict.revoked) == (True, True)
+
+
+def test_credential_of_a_certificate_issued_before_they_were_stored_is_signed_once(client):
+    certificate = CertificateFactory()
+    assert certificate.credential_jwt == ""
+    client.force_login(certificate.person)
+    url = f"/certificates/{certificate.code}/credential/"
+
+    first, second = (client.get(url).content.decode() for _ in range(2))
+
+    certificate.refresh_from_db()
+    assert first == second == certificate.credential_jwt
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es", "de", "ar", "ru", "zh-hans"])
+def test_ready_mail_offers_the_credential_and_linkedin_on_the_certificate_page(
+    cohort, facilitator, ready, commit, language
+):
+    from django.utils import translation
+    from django.utils.html import escape
+
+    person = ready[0]
+    person.language = language
+    person.save(update_fields=["language"])
+    with commit():
+        issuing.start_batch(cohort=cohort, by=facilitator)
+    certificate = Certificate.objects.get(person=person)
+    mail = Email.objects.get(key=f"certificate-ready:{certificate.pk}")
+    sentence = (
+        "On your certificate page you can also download it as a digital credential (Open "
+        "Badges 3.0), which anyone can check without visiting our site, and add it to your "
+        "LinkedIn profile: the button there fills in LinkedIn's form for you."
+    )
+    with translation.override(language):
+        translated = translation.gettext(sentence)
+        link = translation.gettext("Download the credential or add it to LinkedIn")
+
+    if language != "en":
+        assert translated != sentence, language
+    page = f"/cohorts/{cohort.slug}/certificate/"
+    assert translated in mail.body_text
+    assert page in mail.body_text
+    assert page in mail.body_html
+    assert escape(link) in mail.body_html
