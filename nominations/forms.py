@@ -236,7 +236,10 @@ class NominationForm(forms.ModelForm):
         self._check_typed_population(data)
         self._check_stipend_rule(data)
         if data.get("stipend_conditional") is None:
-            data["stipend_conditional"] = None
+            # Not asked of a nominee the call gives no stipend: their answer is "no".
+            where = self._stipend_library(data)
+            not_for_them = where is not None and not self.cohort.may_receive_stipend(where)
+            data["stipend_conditional"] = False if not_for_them else None
         if self.submitting:
             self._require_everything(data)
         return data
@@ -245,11 +248,9 @@ class NominationForm(forms.ModelForm):
         """The stipend question is for nominees the call's stipend rule allows one."""
         if not data.get("stipend_conditional") or "stipend_conditional" in self.errors:
             return
-        library = data.get("library")
-        country = data.get("new_library_country")
-        if library is None and not country:
+        where = self._stipend_library(data)
+        if where is None:
             return  # no library yet: asked again once there is one
-        where = library or Library(country=country)
         if not self.cohort.may_receive_stipend(where):
             self.add_error(
                 "stipend_conditional",
@@ -258,6 +259,13 @@ class NominationForm(forms.ModelForm):
                     "Global South: this nominee may not receive one."
                 ),
             )
+
+    @staticmethod
+    def _stipend_library(data: dict) -> Library | None:
+        """The library chosen, or one standing for the library typed (its country is what the
+        stipend rule asks), or None while there is neither."""
+        country = data.get("new_library_country")
+        return data.get("library") or (Library(country=country) if country else None)
 
     def _check_typed_population(self, data: dict) -> None:
         """The call's population rule, applied when a library is typed, not only at Submit."""

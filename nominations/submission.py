@@ -111,12 +111,19 @@ def library_eligibility(*, library: Library | None, call: Call | None) -> str | 
     return None
 
 
+def _is_asked(nomination: Nomination, field: str) -> bool:
+    """The stipend question is asked only of nominees the call's stipend rule allows one."""
+    if field != "stipend_conditional" or nomination.library_id is None:
+        return True
+    return nomination.cohort.may_receive_stipend(nomination.library)
+
+
 def missing_for_submission(nomination: Nomination) -> list[str]:
     """The parts a nominator still has to fill in, named for them."""
     missing = [
         str(label)
         for field, label in REQUIRED_FOR_SUBMISSION.items()
-        if getattr(nomination, field) in (None, "")
+        if getattr(nomination, field) in (None, "") and _is_asked(nomination, field)
     ]
     if nomination.stipend_conditional and not nomination.stipend_reason.strip():
         missing.append(_("why a stipend is needed"))
