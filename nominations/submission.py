@@ -90,12 +90,23 @@ def library_eligibility(*, library: Library | None, call: Call | None) -> str | 
     return None
 
 
+def stipend_question_asked(*, cohort: Cohort, library: Library | None) -> bool:
+    """Whether the form asks if participation depends on a travel stipend: not of a nominee
+    whose library the call's stipend rule gives none (asked while no library is chosen)."""
+    return library is None or cohort.may_receive_stipend(library)
+
+
 def missing_for_submission(nomination: Nomination) -> list[str]:
     """The parts a nominator still has to fill in, named for them."""
     missing = [
         str(label)
         for field, label in REQUIRED_FOR_SUBMISSION.items()
         if getattr(nomination, field) in (None, "")
+        and not (
+            field == "stipend_conditional"
+            and nomination.library_id
+            and not stipend_question_asked(cohort=nomination.cohort, library=nomination.library)
+        )
     ]
     if nomination.stipend_conditional and not nomination.stipend_reason.strip():
         missing.append(_("why a stipend is needed"))
