@@ -56,7 +56,10 @@ def _run(
 
 
 def _candidate_rows(
-    candidates: list[assistant.Candidate], pins: dict[int, str], proposal: Any
+    candidates: list[assistant.Candidate],
+    pins: dict[int, str],
+    proposal: Any,
+    decisions: dict[int, str] | None = None,
 ) -> list[dict[str, Any]]:
     """The nominations in the proposal's order (selected first), else best score first."""
     by_id = {candidate.id: candidate for candidate in candidates}
@@ -71,6 +74,7 @@ def _candidate_rows(
             "pin": pins.get(pk, ""),
             "selected": pk in chosen,
             "explanation": proposal.explanations[pk] if proposal else "",
+            "decision": (decisions or {}).get(pk, ""),
         }
         for pk in order
     ]
@@ -88,15 +92,17 @@ def _render_assistant(
     candidates = selection.assistant_candidates(cohort=cohort)
     pins = selection.pins_of(cohort=cohort)
     proposal, reasons = _run(cohort, candidates) if run else (None, [])
+    published = rules.published_at is not None
+    told = selection.told_outcomes(cohort=cohort) if published else {}
     return render(
         request,
         "nominations/assistant.html",
         {
             "cohort": cohort,
             "rules": rules,
-            "published": rules.published_at is not None,
+            "published": published,
             "settings_form": settings_form or AssistantSettingsForm(instance=rules),
-            "rows": _candidate_rows(candidates, pins, proposal),
+            "rows": _candidate_rows(candidates, pins, proposal, told),
             "ran": run,
             "proposal": proposal,
             "reasons": reasons,

@@ -17,7 +17,13 @@ from metlib.widgets import FastSelect, PlainTextarea
 
 from .models import Nomination, ProjectKind, TravelSupport
 from .pipeline import PipelineFilters
-from .submission import COMMITMENTS, REQUIRED_FOR_SUBMISSION, call_of, library_eligibility
+from .submission import (
+    COMMITMENTS,
+    REQUIRED_FOR_SUBMISSION,
+    call_of,
+    library_eligibility,
+    stipend_question_asked,
+)
 
 # Longest text accepted per field; shown beside the field and enforced here.
 TEXT_LIMITS = {
@@ -236,22 +242,24 @@ class NominationForm(forms.ModelForm):
         self._check_typed_population(data)
         self._check_stipend_rule(data)
         if data.get("stipend_conditional") is None:
-            # Not asked of a nominee the call gives no stipend: their answer is "no".
-            where = self._stipend_library(data)
-            not_for_them = where is not None and not self.cohort.may_receive_stipend(where)
-            data["stipend_conditional"] = False if not_for_them else None
+            data["stipend_conditional"] = None
         if self.submitting:
             self._require_everything(data)
         return data
+
+    def _library_of(self, data: dict) -> Library | None:
+        """The library chosen, or the one being added (by its country); None while neither."""
+        country = data.get("new_library_country")
+        return data.get("library") or (Library(country=country) if country else None)
+
+    def _stipend_question_asked(self, data: dict) -> bool:
+        return stipend_question_asked(cohort=self.cohort, library=self._library_of(data))
 
     def _check_stipend_rule(self, data: dict) -> None:
         """The stipend question is for nominees the call's stipend rule allows one."""
         if not data.get("stipend_conditional") or "stipend_conditional" in self.errors:
             return
-        where = self._stipend_library(data)
-        if where is None:
-            return  # no library yet: asked again once there is one
-        if not self.cohort.may_receive_stipend(where):
+        if not self._stipend_question_asked(data):
             self.add_error(
                 "stipend_conditional",
                 _(
@@ -259,13 +267,6 @@ class NominationForm(forms.ModelForm):
                     "Global South: this nominee may not receive one."
                 ),
             )
-
-    @staticmethod
-    def _stipend_library(data: dict) -> Library | None:
-        """The library chosen, or one standing for the library typed (its country is what the
-        stipend rule asks), or None while there is neither."""
-        country = data.get("new_library_country")
-        return data.get("library") or (Library(country=country) if country else None)
 
     def _check_typed_population(self, data: dict) -> None:
         """The call's population rule, applied when a library is typed, not only at Submit."""
@@ -300,6 +301,8 @@ class NominationForm(forms.ModelForm):
     def _require_everything(self, data: dict) -> None:
         message = _("Needed before you can submit.")
         for name in REQUIRED_FOR_SUBMISSION:
+            if name == "stipend_conditional" and not self._stipend_question_asked(data):
+                continue
             if name == "library":
                 if data.get("library") is None and not data.get("new_library_name"):
                     self.add_error("library", message)

@@ -2,7 +2,6 @@
 and the candidate's confirmation. Views, admin actions and tasks all call these."""
 
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -62,26 +61,6 @@ def call_of(cohort: Cohort) -> Call | None:
         return None
 
 
-def call_visible_to(*, cohort: Cohort, user: Any) -> bool:
-    """Whether ``user`` may read the cohort's call: everyone once it is published; before,
-    only those who may edit it (its facilitators, the programme's managers), as a preview."""
-    return cohort.call_is_published or has_cohort_perm(
-        user=user, cohort=cohort, perm=Perm.MANAGE_COHORT
-    )
-
-
-def publish_call(*, cohort: Cohort, by: Any) -> bool:
-    """Make the cohort's call public (listed on the home and calls pages, open to nominations
-    on its dates). Returns False when it was published already."""
-    if not has_cohort_perm(user=by, cohort=cohort, perm=Perm.MANAGE_COHORT):
-        raise PermissionDenied
-    if cohort.call_is_published:
-        return False
-    cohort.call_published_at = timezone.now()
-    cohort.save(update_fields=["call_published_at"])
-    return True
-
-
 def deadline_passed(*, cohort: Cohort, at: datetime | None = None) -> bool:
     return (at or timezone.now()) >= cohort.nominations_deadline
 
@@ -111,11 +90,10 @@ def library_eligibility(*, library: Library | None, call: Call | None) -> str | 
     return None
 
 
-def _is_asked(nomination: Nomination, field: str) -> bool:
-    """The stipend question is asked only of nominees the call's stipend rule allows one."""
-    if field != "stipend_conditional" or nomination.library_id is None:
-        return True
-    return nomination.cohort.may_receive_stipend(nomination.library)
+def stipend_question_asked(*, cohort: Cohort, library: Library | None) -> bool:
+    """Whether the form asks if participation depends on a travel stipend: not of a nominee
+    whose library the call's stipend rule gives none (asked while no library is chosen)."""
+    return library is None or cohort.may_receive_stipend(library)
 
 
 def missing_for_submission(nomination: Nomination) -> list[str]:
@@ -123,7 +101,12 @@ def missing_for_submission(nomination: Nomination) -> list[str]:
     missing = [
         str(label)
         for field, label in REQUIRED_FOR_SUBMISSION.items()
-        if getattr(nomination, field) in (None, "") and _is_asked(nomination, field)
+        if getattr(nomination, field) in (None, "")
+        and not (
+            field == "stipend_conditional"
+            and nomination.library_id
+            and not stipend_question_asked(cohort=nomination.cohort, library=nomination.library)
+        )
     ]
     if nomination.stipend_conditional and not nomination.stipend_reason.strip():
         missing.append(_("why a stipend is needed"))

@@ -2,7 +2,10 @@
 
 from collections import Counter
 
-from .problem import Constraints, Problem, names_of, plural
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .problem import Constraints, Problem, names_of
 
 
 def cheap_reasons(problem: Problem) -> list[str]:
@@ -19,16 +22,16 @@ def cheap_reasons(problem: Problem) -> list[str]:
 def _range_reasons(rules: Constraints) -> list[str]:
     reasons = []
     if rules.capacity_min < 0 or rules.capacity_max < 0:
-        reasons.append("Capacity: the minimum and maximum cannot be negative.")
+        reasons.append(_("Capacity: the minimum and maximum cannot be negative."))
     elif rules.capacity_min > rules.capacity_max:
         reasons.append(
-            f"Capacity: the minimum ({rules.capacity_min}) is above "
-            f"the maximum ({rules.capacity_max})."
+            _("Capacity: the minimum (%(low)s) is above the maximum (%(high)s).")
+            % {"low": rules.capacity_min, "high": rules.capacity_max}
         )
     if rules.max_per_country is not None and rules.max_per_country < 0:
-        reasons.append("At most N per country: N cannot be negative.")
+        reasons.append(_("At most N per country: N cannot be negative."))
     if rules.stipends_available < 0:
-        reasons.append("Stipends: the number available cannot be negative.")
+        reasons.append(_("Stipends: the number available cannot be negative."))
     return reasons
 
 
@@ -38,12 +41,17 @@ def _pin_reasons(problem: Problem) -> list[str]:
     reasons = []
     both = [c for c in problem.candidates if c.id in rules.pinned_in & rules.pinned_out]
     if both:
-        reasons.append(f"Pinned both in and out: {names_of(both)}. Choose one.")
-    for side, pins in (("in", rules.pinned_in), ("out", rules.pinned_out)):
+        reasons.append(
+            _("Pinned both in and out: %(names)s. Choose one.") % {"names": names_of(both)}
+        )
+    sides = (
+        (_("Pinned in: %(listed)s not among the nominations."), rules.pinned_in),
+        (_("Pinned out: %(listed)s not among the nominations."), rules.pinned_out),
+    )
+    for sentence, pins in sides:
         unknown = sorted(pins - known)
         if unknown:
-            listed = ", ".join(f"#{pin}" for pin in unknown)
-            reasons.append(f"Pinned {side}: {listed} not among the nominations.")
+            reasons.append(sentence % {"listed": ", ".join(f"#{pin}" for pin in unknown)})
     return reasons
 
 
@@ -53,35 +61,52 @@ def _pinned_in_reasons(problem: Problem) -> list[str]:
     reasons = []
     if len(pinned) > rules.capacity_max >= 0:
         reasons.append(
-            f"Pinned in: {plural(len(pinned), 'nomination')}, but capacity is at most "
-            f"{rules.capacity_max}."
+            ngettext(
+                "Pinned in: %(count)s nomination, but capacity is at most %(high)s.",
+                "Pinned in: %(count)s nominations, but capacity is at most %(high)s.",
+                len(pinned),
+            )
+            % {"count": len(pinned), "high": rules.capacity_max}
         )
     if rules.max_per_country is not None:
         for country, count in sorted(Counter(c.country for c in pinned).items()):
             if count > rules.max_per_country:
                 reasons.append(
-                    f"Pinned in: {count} from {country}, but at most "
-                    f"{rules.max_per_country} per country are allowed."
+                    _(
+                        "Pinned in: %(count)s from %(country)s, but at most %(limit)s per "
+                        "country are allowed."
+                    )
+                    % {"count": count, "country": country, "limit": rules.max_per_country}
                 )
     barred = [c for c in pinned if c.barred_by_stipend_rule]
     if barred:
         reasons.append(
-            f"Pinned in: {names_of(barred)} {'needs' if len(barred) == 1 else 'need'} a travel "
-            f"stipend that {rules.stipend_rule} does not give."
+            ngettext(
+                "Pinned in: %(names)s needs a travel stipend that %(rule)s does not give.",
+                "Pinned in: %(names)s need a travel stipend that %(rule)s does not give.",
+                len(barred),
+            )
+            % {"names": names_of(barred), "rule": rules.stipend_rule}
         )
     needing = sum(candidate.needs_stipend for candidate in pinned)
     if needing > rules.stipends_available >= 0:
         reasons.append(
-            f"Pinned in: {needing} {'needs' if needing == 1 else 'need'} a stipend, but "
-            f"{_available_stipends(rules.stipends_available)}."
+            ngettext(
+                "Pinned in: %(count)s needs a stipend, but %(available)s.",
+                "Pinned in: %(count)s need a stipend, but %(available)s.",
+                needing,
+            )
+            % {"count": needing, "available": _available_stipends(rules.stipends_available)}
         )
     return reasons
 
 
 def _available_stipends(count: int) -> str:
     if count == 0:
-        return "no stipends are available"
-    return f"only {plural(count, 'stipend')} {'is' if count == 1 else 'are'} available"
+        return _("no stipends are available")
+    return ngettext(
+        "only %(count)s stipend is available", "only %(count)s stipends are available", count
+    ) % {"count": count}
 
 
 def _size_reasons(problem: Problem) -> list[str]:
@@ -90,21 +115,31 @@ def _size_reasons(problem: Problem) -> list[str]:
     available = sum(problem.available(index) for index in range(problem.size))
     if rules.capacity_min > available == problem.size == 0:
         reasons.append(
-            f"Capacity: at least {rules.capacity_min} must be selected, but there are no "
-            "nominations."
+            _("Capacity: at least %(low)s must be selected, but there are no nominations.")
+            % {"low": rules.capacity_min}
         )
     elif rules.capacity_min > available:
         reasons.append(
-            f"Capacity: at least {rules.capacity_min} must be selected, but only "
-            f"{plural(available, 'nomination')} {'is' if available == 1 else 'are'} "
-            "not pinned out."
+            ngettext(
+                "Capacity: at least %(low)s must be selected, but only %(count)s nomination "
+                "is not pinned out.",
+                "Capacity: at least %(low)s must be selected, but only %(count)s nominations "
+                "are not pinned out.",
+                available,
+            )
+            % {"low": rules.capacity_min, "count": available}
         )
     reasons.extend(_country_reach_reasons(problem))
     if problem.kinds_required > rules.capacity_max >= 0:
         reasons.append(
-            f"Spread of project kinds: {problem.kinds_required} required, which takes at "
-            f"least {plural(problem.kinds_required, 'place')}, but capacity is at most "
-            f"{rules.capacity_max}."
+            ngettext(
+                "Spread of project kinds: %(kinds)s required, which takes at least %(kinds)s "
+                "place, but capacity is at most %(high)s.",
+                "Spread of project kinds: %(kinds)s required, which takes at least %(kinds)s "
+                "places, but capacity is at most %(high)s.",
+                problem.kinds_required,
+            )
+            % {"kinds": problem.kinds_required, "high": rules.capacity_max}
         )
     return reasons
 
@@ -122,7 +157,12 @@ def _country_reach_reasons(problem: Problem) -> list[str]:
     if not countries or minimum <= reach:
         return []
     return [
-        f"At most {limit} per country: the nominations not pinned out, from "
-        f"{plural(countries, 'country', 'countries')}, fill at most {reach} places, but at "
-        f"least {minimum} must be selected."
+        ngettext(
+            "At most %(limit)s per country: the nominations not pinned out, from %(count)s "
+            "country, fill at most %(reach)s places, but at least %(low)s must be selected.",
+            "At most %(limit)s per country: the nominations not pinned out, from %(count)s "
+            "countries, fill at most %(reach)s places, but at least %(low)s must be selected.",
+            countries,
+        )
+        % {"limit": limit, "count": countries, "reach": reach, "low": minimum}
     ]

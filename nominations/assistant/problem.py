@@ -18,9 +18,6 @@ PROJECT_KINDS = "project_kinds"
 PINNED_IN = "pinned_in"
 PINNED_OUT = "pinned_out"
 
-ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth")
-ORDINAL_WORDS += ("sixth", "seventh", "eighth", "ninth", "tenth")
-
 
 @dataclass(frozen=True)
 class Candidate:
@@ -141,10 +138,6 @@ def prepare(*, candidates: Iterable[Candidate], constraints: Constraints) -> Pro
         kinds=_groups(ordered, "project_kind"),
         kinds_required=max(0, min(constraints.min_project_kinds, len(kinds_present))),
     )
-
-
-def plural(count: int, word: str, plural: str = "") -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
 def names_of(candidates: Iterable[Candidate]) -> str:

@@ -5,6 +5,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
@@ -18,7 +20,6 @@ from .problem import (
     STIPENDS,
     Problem,
     SolverGaveUp,
-    plural,
 )
 
 
@@ -134,7 +135,7 @@ def _solve(model: _Model, *, objective: np.ndarray, deadline: float) -> np.ndarr
     """Minimise ``objective`` over the model: the rounded solution, or None if infeasible."""
     time_left = deadline - time.monotonic()
     if time_left <= 0:
-        raise SolverGaveUp("The solver ran out of time before it could give an answer.")
+        raise SolverGaveUp(_("The solver ran out of time before it could give an answer."))
     columns = [column for columns, _, _, _ in model.rows for column in columns]
     row_of = [row for row, (cols, _, _, _) in enumerate(model.rows) for _ in cols]
     values = [value for _, coefficients, _, _ in model.rows for value in coefficients]
@@ -157,7 +158,9 @@ def _solve(model: _Model, *, objective: np.ndarray, deadline: float) -> np.ndarr
     if result.status == 2:
         return None
     if result.status != 0 or result.x is None:
-        raise SolverGaveUp(f"The solver gave no optimal answer: {result.message}")
+        raise SolverGaveUp(
+            _("The solver gave no optimal answer: %(message)s") % {"message": result.message}
+        )
     return np.rint(result.x).astype(np.int64)
 
 
@@ -240,59 +243,76 @@ def diagnose(problem: Problem, *, deadline: float) -> list[str]:
             culprits.append(_culprit(problem, family=family, give=give))
     if not culprits:
         return [
-            "No cohort meets these constraints together, and no single one of them is the "
-            f"cause: {_rules_in_words(problem)}."
+            _(
+                "No cohort meets these constraints together, and no single one of them is the "
+                "cause: %(rules)s."
+            )
+            % {"rules": _rules_in_words(problem)}
         ]
     if len(culprits) == 1:
         return culprits
-    return ["No cohort meets every constraint; changing any one of these would do:", *culprits]
+    return [_("No cohort meets every constraint; changing any one of these would do:"), *culprits]
 
 
 def _culprit(problem: Problem, *, family: str, give: int) -> str:
     rules = problem.constraints
     others = _rules_in_words(problem, leaving_out=family)
     if family == CAPACITY_MIN:
-        return (
-            f"Capacity: at least {rules.capacity_min} must be selected, but the other "
-            f"constraints ({others}) allow at most {rules.capacity_min - give}."
-        )
+        return _(
+            "Capacity: at least %(rule)s must be selected, but the other constraints "
+            "(%(others)s) allow at most %(could)s."
+        ) % {"rule": rules.capacity_min, "others": others, "could": rules.capacity_min - give}
     if family == CAPACITY_MAX:
-        return (
-            f"Capacity: at most {rules.capacity_max} may be selected, but the other "
-            f"constraints ({others}) need at least {rules.capacity_max + give}."
-        )
+        return _(
+            "Capacity: at most %(rule)s may be selected, but the other constraints "
+            "(%(others)s) need at least %(could)s."
+        ) % {"rule": rules.capacity_max, "others": others, "could": rules.capacity_max + give}
     if family == PER_COUNTRY:
-        return (
-            f"At most {rules.max_per_country} per country: the other constraints ({others}) "
-            f"would need up to {rules.max_per_country + give} from one country."
-        )
+        limit = rules.max_per_country or 0
+        return _(
+            "At most %(rule)s per country: the other constraints (%(others)s) would need up "
+            "to %(could)s from one country."
+        ) % {"rule": limit, "others": others, "could": limit + give}
     if family == STIPENDS:
-        return (
-            f"Stipends: {rules.stipends_available} available, but the other constraints "
-            f"({others}) need {rules.stipends_available + give}."
-        )
+        available = rules.stipends_available
+        return _(
+            "Stipends: %(rule)s available, but the other constraints (%(others)s) need %(could)s."
+        ) % {"rule": available, "others": others, "could": available + give}
     if family == PROJECT_KINDS:
-        return (
-            f"Spread of project kinds: at least {problem.kinds_required} required, but the "
-            f"other constraints ({others}) allow at most {problem.kinds_required - give}."
+        kinds = problem.kinds_required
+        return _(
+            "Spread of project kinds: at least %(rule)s required, but the other constraints "
+            "(%(others)s) allow at most %(could)s."
+        ) % {"rule": kinds, "others": others, "could": kinds - give}
+    if family == PINNED_IN:
+        sentence = _(
+            "Pinned in: %(give)s of the %(count)s pinned in would have to be released for the "
+            "other constraints (%(others)s) to hold."
         )
-    pins = rules.pinned_in if family == PINNED_IN else rules.pinned_out
-    side = "in" if family == PINNED_IN else "out"
-    return (
-        f"Pinned {side}: {give} of the {len(pins)} pinned {side} would have to be released "
-        f"for the other constraints ({others}) to hold."
-    )
+        pins = rules.pinned_in
+    else:
+        sentence = _(
+            "Pinned out: %(give)s of the %(count)s pinned out would have to be released for "
+            "the other constraints (%(others)s) to hold."
+        )
+        pins = rules.pinned_out
+    return sentence % {"give": give, "count": len(pins), "others": others}
 
 
 def _rules_in_words(problem: Problem, *, leaving_out: str = "") -> str:
     rules = problem.constraints
+    stipends, kinds = rules.stipends_available, problem.kinds_required
     words = {
-        CAPACITY_MIN: f"at least {rules.capacity_min} selected",
-        CAPACITY_MAX: f"at most {rules.capacity_max} selected",
-        PER_COUNTRY: f"at most {rules.max_per_country} per country",
-        STIPENDS: plural(rules.stipends_available, "stipend"),
-        PROJECT_KINDS: f"at least {plural(problem.kinds_required, 'project kind')}",
-        PINNED_IN: f"{len(rules.pinned_in)} pinned in",
-        PINNED_OUT: f"{len(rules.pinned_out)} pinned out",
+        CAPACITY_MIN: _("at least %(count)s selected") % {"count": rules.capacity_min},
+        CAPACITY_MAX: _("at most %(count)s selected") % {"count": rules.capacity_max},
+        PER_COUNTRY: _("at most %(count)s per country") % {"count": rules.max_per_country},
+        STIPENDS: ngettext("%(count)s stipend", "%(count)s stipends", stipends)
+        % {"count": stipends},
+        PROJECT_KINDS: ngettext(
+            "at least %(count)s project kind", "at least %(count)s project kinds", kinds
+        )
+        % {"count": kinds},
+        PINNED_IN: _("%(count)s pinned in") % {"count": len(rules.pinned_in)},
+        PINNED_OUT: _("%(count)s pinned out") % {"count": len(rules.pinned_out)},
     }
     return ", ".join(words[family] for family in _families(problem) if family != leaving_out)

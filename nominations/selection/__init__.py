@@ -23,7 +23,14 @@ from .common import (
     StipendBudget,
     selection_settings,
 )
-from .decision_page import DecisionRow, Tally, decision_rows, publication_problems, tally
+from .decision_page import (
+    DecisionRow,
+    Tally,
+    decision_rows,
+    publication_problems,
+    tally,
+    told_outcomes,
+)
 from .decisions import clear_decision, decide, pin
 from .enrolment import enrol_participant
 from .proposals import (
@@ -83,4 +90,5 @@ __all__ = [
     "run_assistant",
     "selection_settings",
     "tally",
+    "told_outcomes",
 ]

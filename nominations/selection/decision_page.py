@@ -123,6 +123,17 @@ def tally(rows: Iterable[DecisionRow]) -> Tally:
     return Tally(**counts)
 
 
+def told_outcomes(*, cohort: Cohort) -> dict[int, str]:
+    """Nomination id → the outcome it was told (its label), for the published selection."""
+    labels = dict(Outcome.choices)
+    return {
+        pk: str(labels[outcome])
+        for pk, outcome in Decision.objects.filter(
+            nomination__cohort=cohort, published_at__isnull=False
+        ).values_list("nomination_id", "outcome")
+    }
+
+
 def publication_problems(*, selection: Selection, counts: Tally) -> list[str]:
     """Why the results cannot be published now (none: they can). Stipends beyond the budget
     are not among them: publishing asks for the reason instead (:func:`over_budget_note`)."""

@@ -12,6 +12,7 @@ from demo.people import COHORT_SLUG, DEMO_PASSWORD, FACILITATOR_EMAIL
 from demo.selection import (
     CRITERIA,
     DECLARED_CONFLICT,
+    PIN_REASON,
     PLACES,
     PUBLISHED_AT,
     WAITLIST_SIZE,
@@ -316,6 +317,33 @@ def test_demo_facilitator_sees_the_ranking_and_the_decisions(client):
     for page in (ranking.content.decode(), decisions.content.decode()):
         assert all(escape(nomination.candidate_name) in page for nomination in accepted)
     assert "Selection assistant: in:" in decisions.content.decode()
+
+
+@pytest.mark.django_db
+def test_after_publication_the_demo_says_why_each_is_in_out_or_waitlisted(client):
+    _load_demo_command()
+    facilitator = User.objects.get(email=FACILITATOR_EMAIL)
+    client.force_login(facilitator)
+    notes = dict(
+        Decision.objects.filter(nomination__cohort__slug=COHORT_SLUG).values_list("outcome", "note")
+    )
+    waitlisted = Decision.objects.filter(
+        nomination__cohort__slug=COHORT_SLUG, outcome=Outcome.WAITLISTED
+    ).values_list("note", flat=True)
+
+    assert all(note.startswith("Selection assistant: ") for note in notes.values())
+    assert sorted(note.split(";")[0] for note in waitlisted) == [
+        f"Selection assistant: waitlisted, {place} of {WAITLIST_SIZE} by score"
+        for place in range(1, WAITLIST_SIZE + 1)
+    ]
+    page = client.post(
+        reverse("nominations:assistant_run", kwargs={"cohort_slug": COHORT_SLUG})
+    ).content.decode()
+    assert "nominations told their result" in page
+    assert "the participation of 0 nominees" not in page
+    assert escape(f"out: pinned out by {facilitator}: {PIN_REASON}") in page
+    assert "out: the capacity of" in page
+    assert "in: highest score overall" in page
 
 
 @pytest.mark.django_db

@@ -83,7 +83,7 @@ def test_nominators_journey_has_no_english_of_ours(live_server, browser, cohort,
         page.locator("[name=project_kind]").select_option("branch_development")
         page.locator("[name=themes]").first.check()
         page.locator("[name=travel_support]").select_option("partly")
-        # The library is not one the call gives stipends: the question is not asked.
+        # Not asked: the call's stipend rule gives a Helsinki library's nominee none.
         expect(page.locator("[name=stipend_conditional]")).to_be_hidden()
         for name in ("commits_working_hours", "commits_whole_year", "commits_language"):
             page.locator(f"[name={name}]").check()

@@ -658,3 +658,15 @@ def test_the_proposal_is_as_good_as_brute_force(instance):
     chosen = [c for c in candidates if c.id in proposal.selected]
     best = max(objective(option, candidates, constraints) for option in feasible)
     assert objective(chosen, candidates, constraints) == best
+
+
+def test_why_no_cohort_is_possible_is_said_in_the_language_of_the_page():
+    candidates = [nominee(1), nominee(2), nominee(3), abroad(4), abroad(5)]
+
+    with translation.override("de"), pytest.raises(Infeasible) as refused:
+        propose(candidates, capacity_min=5, max_per_country=2)
+
+    assert refused.value.reasons == [
+        "Höchstens 2 pro Land: Die nicht ausgeschlossenen Nominierungen aus 3 Ländern füllen "
+        "höchstens 4 Plätze, aber mindestens 5 müssen ausgewählt werden."
+    ]

@@ -2,6 +2,7 @@
 refusals that change nothing, publishing every result once, promotion from the waitlist, and
 who may do any of it."""
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -1058,6 +1059,8 @@ def test_after_publication_the_assistant_still_says_why_each_is_in_or_out_by_the
     assert f"out: pinned out by {facilitator}: Withdrew by phone" in page  # Cem
     assert "can no longer be applied" in page
     assert "Pin out:" not in page  # nothing left to pin
+    assert "Decision told" in page
+    assert re.search(r"Withdrew by phone</small></td>\s*<td>Declined</td>", page)
     assert notes["Dan"] == (
         "Selection assistant: waitlisted, 1 of 1 by score; out: ranked 2 in Sweden by score, "
         "and the per-country limit is 1"

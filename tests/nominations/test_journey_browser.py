@@ -79,7 +79,7 @@ def test_nomination_journey_from_call_to_csv(live_server, browser, page, cohort,
     page.get_by_label("Project description").fill("Every branch a civic living room by 2027.")
     page.get_by_role("checkbox", name="Urban Mobility").check()
     page.get_by_label("cover travel and accommodation").select_option(label="Partly")
-    # Helsinki is not in the Global South, where the call's stipends go: not asked.
+    # Not asked: the call's stipend rule gives a Helsinki library's nominee none.
     expect(page.get_by_label("conditional on a travel stipend")).to_be_hidden()
     page.get_by_role("checkbox", name="working hours").check()
     page.get_by_role("checkbox", name="active participation all year").check()

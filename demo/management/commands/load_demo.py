@@ -282,7 +282,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Reviews: {chosen.reviews} submitted ({chosen.not_applicable} scores "
             f"\N{LEFT DOUBLE QUOTATION MARK}not applicable\N{RIGHT DOUBLE QUOTATION MARK}), "
-            f"{chosen.conflicts} conflicts of interest declared; {chosen.kept_apart} kept apart "
+            f"{chosen.conflicts} conflict{'' if chosen.conflicts == 1 else 's'} of interest "
+            f"declared; {chosen.kept_apart} kept apart "
             "automatically (an advisor's own library or own nominee)"
         )
         self.stdout.write(
