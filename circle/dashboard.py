@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection, models
-from django.db.models import Q, Value
-from django.db.models.functions import Lower
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -32,9 +30,9 @@ from certificates.eligibility import (
 from certificates.models import Certificate, CertificateSettings, EligibilityOverride, PrintedName
 from cohorts.evaluation_models import Evaluation, EvaluationAnswer
 from cohorts.geography import geography_of
-from cohorts.models import Cohort, Membership, MentoringGroup, Role
+from cohorts.models import Cohort, Library, Membership, MentoringGroup, Role
 from metlib.charts import Chart, Row, Series
-from metlib.models import Email
+from metlib.models import Email, User
 from nominations.models import Nomination, Review, Selection
 from sessions.feeds import COHORT_WIDE_ROLES
 from sessions.models import Attendance, CalendarSettings, Event
@@ -128,9 +126,57 @@ class Reminders:
         return self.sent + self.queued + self.failed
 
 
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """What the dashboard reads of an event."""
+
+    pk: int
+    kind: str
+    status: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    mentoring_group_id: int | None
+    time_zone: str
+    uid: str
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """What the dashboard reads of a membership: ``name`` is how the person is shown."""
+
+    user_id: int
+    role: str
+    name: str
+    is_active: bool
+    country: str | None  # of their library; None without one
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRow:
+    """What the dashboard reads of a mentoring group: ``mentor`` is the mentor's name."""
+
+    pk: int
+    name: str
+    mentor_id: int
+    mentor: str
+    member_ids: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class FailedMail:
+    """A failed mail as the dashboard lists it."""
+
+    pk: int
+    subject: str
+    to: str
+    created_at: datetime
+    last_error: str
+
+
 @dataclass(frozen=True)
 class UpcomingEvent:
-    event: Event
+    event: EventRow
     concerned: int  # people the event's reminders reach
     reminders: Reminders
 
@@ -157,9 +203,9 @@ class AttendanceLine:
 
 @dataclass(frozen=True)
 class GroupLine:
-    group: MentoringGroup
+    group: GroupRow
     members: int
-    next_event: Event | None
+    next_event: EventRow | None
     attendance: AttendanceLine
 
 
@@ -183,12 +229,12 @@ class Dashboard:
     groups: list[GroupLine]
     certificates_issued: int
     certificates_eligible: int
-    failed_mail: list[Email]
+    failed_mail: list[FailedMail]
     failed_mail_more: bool
     now: datetime
     events_total: int  # not cancelled
     names_unconfirmed: int  # participants whose printed name is not confirmed
-    figures: dict[str, Any] = field(default_factory=dict)  # cohort_figures
+    figures: dict[str, Any] = field(default_factory=dict)  # the row of DASHBOARD_SQL
     charts: dict[str, Chart] = field(default_factory=dict)
 
     @property
@@ -200,7 +246,7 @@ class Dashboard:
         return attendance_rows(self.participant_attendance)
 
 
-def _event_label(event: Event, cohort: Cohort) -> str:
+def _event_label(event: EventRow, cohort: Cohort) -> str:
     day = event.starts_at.astimezone(cohort.zone).date()
     return f"{event.title} ({day.isoformat()})"
 
@@ -216,14 +262,16 @@ def _line(label: str, statuses: Iterable[str]) -> AttendanceLine:
     )
 
 
-def _expected(event: Event, participants: set[int], group_members: dict[int, set[int]]) -> set[int]:
+def _expected(
+    event: EventRow, participants: set[int], group_members: dict[int, set[int]]
+) -> set[int]:
     if event.mentoring_group_id is not None:
         return participants & group_members.get(event.mentoring_group_id, set())
     return participants
 
 
 def _reminders(
-    event: Event, mails: list[tuple[str, str]], now: datetime, offsets: tuple[timedelta, ...]
+    event: EventRow, mails: list[tuple[str, str]], now: datetime, offsets: tuple[timedelta, ...]
 ) -> Reminders:
     start = str(int(event.starts_at.timestamp()))
     statuses = Counter(status for key, status in mails if key.rsplit(":", 1)[-1] == start)
@@ -237,36 +285,43 @@ def _reminders(
     )
 
 
-def cohort_failed_mail(*, cohort: Cohort) -> models.QuerySet[Email]:
-    """Failed mail that concerns ``cohort``, newest first.
-
-    A mail row carries no cohort, so it is scoped by its recipient: a member of the cohort, or
-    the nominator or candidate of one of its nominations. Someone who is in two cohorts sees
-    their failed mail on both dashboards.
-    """
-    members = Membership.objects.filter(cohort=cohort).values(address=Lower("user__email"))
-    nominations = Nomination.objects.filter(cohort=cohort)
-    return (
-        Email.objects.annotate(to_lower=Lower("to"))
-        .filter(status=Email.Status.FAILED)
-        .filter(
-            Q(to_lower__in=members)
-            | Q(to_lower__in=nominations.values(address=Lower("candidate_email")))
-            | Q(to_lower__in=nominations.values(address=Lower("nominator_email")))
-            | Q(to_lower__in=nominations.values(address=Lower("nominator__email")))
-        )
-        .order_by("-created_at", "-pk")
-    )
-
-
 def _table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-# One statement rather than the ORM's subquery annotations: building and compiling sixteen
-# annotated subqueries cost more than running them (a fifth of the page's time, measured
-# with ``python -m bench.profile --page dashboard``).
-FIGURES_SQL = f"""
+# Failed mail that concerns a cohort ({cohort} is its id's placeholder). A mail row carries no
+# cohort, so it is scoped by its recipient: a member of the cohort, or the nominator or
+# candidate of one of its nominations. Someone who is in two cohorts sees their failed mail
+# on both dashboards. Written once, for the dashboard's statement and for the retry's check
+# (UNION ALL: ``IN`` needs no duplicates removed).
+FAILED_MAIL_WHERE = f"""
+m.status = '{Email.Status.FAILED.value}' AND lower(m."to") IN (
+  SELECT lower(u.email) FROM {_table(Membership)} ms
+    JOIN {_table(User)} u ON u.id = ms.user_id WHERE ms.cohort_id = {{cohort}}
+  UNION ALL SELECT lower(n.candidate_email) FROM {_table(Nomination)} n
+    WHERE n.cohort_id = {{cohort}}
+  UNION ALL SELECT lower(n.nominator_email) FROM {_table(Nomination)} n
+    WHERE n.cohort_id = {{cohort}}
+  UNION ALL SELECT lower(u.email) FROM {_table(Nomination)} n
+    JOIN {_table(User)} u ON u.id = n.nominator_id WHERE n.cohort_id = {{cohort}}
+)"""  # noqa: S608 - table names from the models, the id as a parameter
+
+
+def cohort_failed_mail(*, cohort: Cohort) -> models.QuerySet[Email]:
+    """Failed mail that concerns ``cohort`` (see :data:`FAILED_MAIL_WHERE`), newest first."""
+    ids = f"SELECT m.id FROM {_table(Email)} m WHERE {FAILED_MAIL_WHERE.format(cohort='%s')}"  # noqa: S608
+    concerning = RawSQL(ids, [cohort.pk] * 4)  # noqa: S611 - the id as a parameter
+    return Email.objects.filter(pk__in=concerning).order_by("-created_at", "-pk")
+
+
+_SELECTION_FIELDS = [f for f in Selection._meta.concrete_fields]
+_MEMBERS_TABLE = MentoringGroup.members.through._meta.db_table
+
+# Everything the dashboard reads, in one statement rather than one ORM query per model:
+# under load each query's compiling and round trip cost more than its work (measured with
+# ``python -m bench.profile --page dashboard``). Lists come as JSON arrays of plain values,
+# read into the small records above rather than model instances.
+DASHBOARD_SQL = f"""
 SELECT
   (SELECT json_object_agg(status, n) FROM (
      SELECT status, COUNT(*) AS n FROM {_table(Nomination)} WHERE cohort_id = c.id
@@ -290,10 +345,51 @@ SELECT
   e.closed_at AS evaluation_closed_at,
   (SELECT COUNT(*) FROM {_table(EvaluationAnswer)} WHERE evaluation_id = e.id)
     AS evaluation_answers,
-  later.slug AS later_slug, later.name AS later_name
+  later.slug AS later_slug, later.name AS later_name,
+  {
+    ", ".join(
+        f'sel.{connection.ops.quote_name(f.column)} AS "selection_{f.attname}"'
+        for f in _SELECTION_FIELDS
+    )
+},
+  (SELECT json_agg(json_build_array(
+            m.user_id, m.role, COALESCE(NULLIF(u.display_name, ''), u.email), u.is_active,
+            l.country)
+          ORDER BY u.display_name, u.email, m.id)
+     FROM {_table(Membership)} m JOIN {_table(User)} u ON u.id = m.user_id
+     LEFT JOIN {_table(Library)} l ON l.id = m.library_id
+    WHERE m.cohort_id = c.id) AS members,
+  (SELECT json_agg(json_build_array(
+            ev.id, ev.kind, ev.status, ev.title, ev.starts_at, ev.ends_at,
+            ev.mentoring_group_id, ev.time_zone, ev.uid)
+          ORDER BY ev.starts_at, ev.id)
+     FROM {_table(Event)} ev WHERE ev.cohort_id = c.id) AS events,
+  (SELECT json_agg(json_build_array(
+            g.id, g.name, g.mentor_id, COALESCE(NULLIF(mu.display_name, ''), mu.email),
+            ARRAY(SELECT gm.user_id FROM {connection.ops.quote_name(_MEMBERS_TABLE)} gm
+                   WHERE gm.mentoringgroup_id = g.id))
+          ORDER BY g.name)
+     FROM {_table(MentoringGroup)} g JOIN {_table(User)} mu ON mu.id = g.mentor_id
+    WHERE g.cohort_id = c.id) AS groups,
+  (SELECT json_agg(json_build_array(a.event_id, a.person_id, a.status))
+     FROM {_table(Attendance)} a JOIN {_table(Event)} ev ON ev.id = a.event_id
+    WHERE ev.cohort_id = c.id) AS marks,
+  (SELECT json_agg(json_build_array(m.key, m.status))
+     FROM {_table(Email)} m
+     JOIN (SELECT ev.uid FROM {_table(Event)} ev
+            WHERE ev.cohort_id = c.id AND ev.status <> %(cancelled)s AND ev.starts_at > %(now)s
+            ORDER BY ev.starts_at, ev.id LIMIT {NEXT_EVENTS}) up
+       ON m.key LIKE 'reminder:' || up.uid::text || ':%%') AS reminder_mails,
+  (SELECT json_agg(json_build_array(f.id, f.subject, f."to", f.created_at, f.last_error)
+          ORDER BY f.created_at DESC, f.id DESC)
+     FROM (SELECT m.id, m.subject, m."to", m.created_at, m.last_error FROM {_table(Email)} m
+            WHERE {FAILED_MAIL_WHERE.format(cohort="c.id")}
+            ORDER BY m.created_at DESC, m.id DESC LIMIT {FAILED_MAIL_SHOWN + 1}) f)
+    AS failed_mail
 FROM {_table(Cohort)} c
 LEFT JOIN {_table(CertificateSettings)} s ON s.cohort_id = c.id
 LEFT JOIN {_table(Evaluation)} e ON e.cohort_id = c.id
+LEFT JOIN {_table(Selection)} sel ON sel.cohort_id = c.id
 LEFT JOIN LATERAL (
   SELECT slug, name FROM {_table(Cohort)} l
    WHERE l.programme_id = c.programme_id AND l.programme_start > c.programme_start
@@ -303,23 +399,35 @@ WHERE c.id = %(cohort)s
 """  # noqa: S608 - table names from the models, values as parameters
 
 
-def cohort_figures(*, cohort: Cohort) -> dict[str, Any]:
-    """What the dashboard reads of the cohort's other rows, in one query: the nominations by
-    status, reviews owed, the reminder offsets, the certificate rule with its overrides,
-    certificates and confirmed names, the evaluation and its answers, and the programme's next
-    cohort."""
+def cohort_figures(*, cohort: Cohort, now: datetime) -> dict[str, Any]:
+    """The one row of :data:`DASHBOARD_SQL` for ``cohort`` at ``now``, by column name."""
     with connection.cursor() as cursor:
         cursor.execute(
-            FIGURES_SQL,
+            DASHBOARD_SQL,
             {
                 "cohort": cohort.pk,
+                "now": now,
                 "assigned": Review.Status.ASSIGNED.value,
                 "draft": Review.Status.DRAFT.value,
                 "withdrawn": Nomination.Status.WITHDRAWN.value,
+                "cancelled": Event.Status.CANCELLED.value,
             },
         )
         columns = [column.name for column in cursor.description]
         return dict(zip(columns, cursor.fetchone(), strict=True))
+
+
+def _selection(figures: dict[str, Any]) -> Selection | None:
+    if figures["selection_id"] is None:
+        return None
+    names = [f.attname for f in _SELECTION_FIELDS]
+    return Selection.from_db(
+        connection.alias, names, [figures[f"selection_{name}"] for name in names]
+    )
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text)
 
 
 def _certificates(
@@ -402,44 +510,32 @@ def _charts(events: list[AttendanceLine], people: list[AttendanceLine]) -> dict[
 def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboard:
     """Everything the facilitator's dashboard shows, in a fixed number of queries."""
     now = now or timezone.now()
-    selection = Selection.objects.filter(cohort=cohort).first()
-    figures = cohort_figures(cohort=cohort)
+    figures = cohort_figures(cohort=cohort, now=now)
+    selection = _selection(figures)
     found = figures["status_counts"] or {}
     counts = {status.value: found.get(status.value, 0) for status in Nomination.Status}
     labels = dict(Nomination.Status.choices)
-    memberships = list(
-        Membership.objects.filter(cohort=cohort)
-        .select_related("user", "library")
-        .order_by("user__display_name", "user__email", "pk")
-    )
+    memberships = [MemberRow(*row) for row in figures["members"] or ()]
     participants = [m for m in memberships if m.role == Role.PARTICIPANT]
     participant_ids = {m.user_id for m in participants}
-    events = list(
-        Event.objects.filter(cohort=cohort)
-        .select_related("mentoring_group")
-        .order_by("starts_at", "pk")
-    )
+    events = [
+        EventRow(pk, kind, status, title, _moment(starts), _moment(ends), group, zone, uid)
+        for pk, kind, status, title, starts, ends, group, zone, uid in figures["events"] or ()
+    ]
     live = [e for e in events if e.status != Event.Status.CANCELLED]
-    groups = list(
-        MentoringGroup.objects.filter(cohort=cohort)
-        .select_related("mentor")
-        .annotate(
-            member_ids=ArrayAgg("members__id", filter=Q(members__isnull=False), default=Value([]))
-        )
-        .order_by("name")
-    )
+    groups = [
+        GroupRow(pk, name, mentor_id, mentor, frozenset(members))
+        for pk, name, mentor_id, mentor, members in figures["groups"] or ()
+    ]
     group_members = {group.pk: set(group.member_ids) for group in groups}
     past = [e for e in live if e.ends_at <= now]
     marks = {
-        (event_id, person_id): status
-        for event_id, person_id, status in Attendance.objects.filter(
-            event__cohort=cohort
-        ).values_list("event_id", "person_id", "status")
+        (event_id, person_id): status for event_id, person_id, status in figures["marks"] or ()
     }
 
     expected = {e.pk: _expected(e, participant_ids, group_members) for e in past}
 
-    def statuses(event: Event) -> list[str]:
+    def statuses(event: EventRow) -> list[str]:
         return [marks.get((event.pk, pid), "") for pid in expected[event.pk]]
 
     event_lines = [
@@ -447,24 +543,21 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
     ]
     person_lines = [
         _line(
-            str(m.user),
+            m.name,
             [marks.get((e.pk, m.user_id), "") for e in past if m.user_id in expected[e.pk]],
         )
         for m in participants
     ]
 
     upcoming = [e for e in live if e.starts_at > now][:NEXT_EVENTS]
-    mails: list[tuple[str, str]] = []
-    if upcoming:
-        wanted = Q()
-        for event in upcoming:
-            wanted |= Q(key__startswith=f"reminder:{event.uid}:")
-        mails = list(Email.objects.filter(wanted).values_list("key", "status"))
-    active = {m.user_id for m in memberships if m.user.is_active}
+    mails: list[tuple[str, str]] = [
+        (key, status) for key, status in figures["reminder_mails"] or ()
+    ]
+    active = {m.user_id for m in memberships if m.is_active}
     cohort_wide = {m.user_id for m in memberships if m.role in COHORT_WIDE_ROLES} & active
     group_of = {g.pk: g for g in groups}
 
-    def concerned(event: Event) -> int:
+    def concerned(event: EventRow) -> int:
         if event.mentoring_group_id is None:
             return len(active)
         group = group_of.get(event.mentoring_group_id)
@@ -496,9 +589,12 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
         )
         for group in groups
     ]
-    places = [geography_of(m.library.country.code) for m in participants if m.library]
-    country_codes = Counter(m.library.country.code for m in participants if m.library)
-    failed = list(cohort_failed_mail(cohort=cohort)[: FAILED_MAIL_SHOWN + 1])
+    places = [geography_of(m.country) for m in participants if m.country is not None]
+    country_codes = Counter(m.country for m in participants if m.country is not None)
+    failed = [
+        FailedMail(pk, subject, to, _moment(created_at), last_error)
+        for pk, subject, to, created_at, last_error in figures["failed_mail"] or ()
+    ]
     issued, eligible = _certificates(
         figures=figures,
         participants=participant_ids,
