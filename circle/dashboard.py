@@ -238,6 +238,15 @@ class Dashboard:
     charts: dict[str, Chart] = field(default_factory=dict)
 
     @property
+    def countries_text(self) -> str:
+        """ "Finland (3), Brazil (2)": built here, not by a template loop per country."""
+        return tallies_text(self.countries)
+
+    @property
+    def continents_text(self) -> str:
+        return tallies_text(self.continents)
+
+    @property
     def event_rows(self) -> SafeString:
         return attendance_rows(self.event_attendance)
 
@@ -468,6 +477,11 @@ def _certificates(
         )
         eligible += met
     return len(participants & set(figures["certified"])), eligible
+
+
+def tallies_text(tallies: list[Tally]) -> str:
+    """Tallies as "label (count)" joined by commas; the template escapes it."""
+    return ", ".join(f"{tally.label} ({tally.count})" for tally in tallies)
 
 
 def attendance_rows(lines: list[AttendanceLine]) -> SafeString:
