@@ -318,7 +318,11 @@ def _fill_the_page(document: Any) -> None:
     grows as the statement gets shorter. Flex or grid layout would share it out at twice the
     layout's cost, so the blocks are moved here instead (no box changes size).
     """
-    page = document.pages[0]._page_box
+    # The laid-out page is WeasyPrint's own (WeasyPrint is pinned; a test checks the foot's
+    # place, so an upgrade that changes this is caught, and the page still renders unmoved).
+    page = getattr(document.pages[0], "_page_box", None)
+    if page is None:
+        return
     body = next(
         (box for box in _descendants(page) if box.element_tag == "body"),
         None,
