@@ -21,6 +21,7 @@ from metlib.validators import one_line
 from . import feed_cache
 from .feeds import (
     NO_EVENTS,
+    events_digest,
     events_for_person,
     feed_language,
     feed_of,
@@ -93,30 +94,32 @@ def feed(request: HttpRequest, person_id: int, secret: str) -> HttpResponse:
         return _not_found()
     person = state.person
     language = feed_language(person=person)
-    keeping = feed_cache.enabled(state.events_digest)
-    block = etag = None
+    name = str(person)
+    digest, version = state.events_digest, state.version
+    can_keep = settings.CACHE_SHARED and (bool(digest) or version is not None)
+    etag = block = kept = None
+    if can_keep:
+        answer_key = feed_cache.answer_key(person_id=person.pk)
+        kept = feed_cache.lookup([answer_key]).get(answer_key)
+        if version is not None and kept is not None and kept[0] == version:
+            digest = kept[1]  # nothing a feed shows was written since it was kept
+        elif not digest:
+            digest, version = events_digest(person_id=person.pk)
+    keeping = can_keep and feed_cache.enabled(digest)
     if keeping:
         block_key = feed_cache.block_key(
-            events_digest=state.events_digest,
-            language=language,
-            zone=_block_zone(person, state.events_digest),
+            events_digest=digest, language=language, zone=_block_zone(person, digest)
         )
-        answer_key = feed_cache.answer_key(person_id=person.pk, block=block_key, name=str(person))
-        # A calendar app that holds a version nearly always holds this one: ask for the
-        # ETag alone, not the whole calendar.
-        conditional = "HTTP_IF_NONE_MATCH" in request.META
-        kept = feed_cache.lookup([answer_key] if conditional else [answer_key, block_key])
-        etag, block = kept.get(answer_key), kept.get(block_key)
+        if kept is not None and kept[1:3] == (digest, (block_key, name)):
+            etag = kept[3]
     response = None
     if etag is not None:
         response = get_conditional_response(request, etag=quote_etag(etag))
+    fresh: dict[str, object] = {}
     if response is None:
-        fresh: dict[str, object] = {}
-        if block is None and keeping:
+        if keeping:
             block = feed_cache.lookup([block_key]).get(block_key)
-            trusted = etag is not None and block is not None
-        else:
-            trusted = etag is not None
+        trusted = etag is not None and block is not None
         if block is None:
             block = _events_block(person, language)
             if keeping:
@@ -124,14 +127,16 @@ def feed(request: HttpRequest, person_id: int, secret: str) -> HttpResponse:
         body = _body(block, person, language)
         if not trusted:  # the kept ETag stands for this kept block and name; else a digest
             etag = _etag(body, language)
-            if keeping:
-                fresh[answer_key] = etag
-        if fresh:
-            feed_cache.keep(fresh)
         response = get_conditional_response(request, etag=quote_etag(etag))
         if response is None:
             response = HttpResponse(body, content_type=ICS_TYPE)
             response["Content-Disposition"] = 'inline; filename="metlib-circle.ics"'
+    if keeping:
+        answer = (version, digest, (block_key, name), etag)
+        if answer != kept:
+            fresh[answer_key] = answer
+    if fresh:
+        feed_cache.keep(fresh)
     response["ETag"] = quote_etag(etag)
     # The owner's language, not the calendar app's: the body is written in it.
     response["Content-Language"] = language

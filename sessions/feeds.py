@@ -85,11 +85,13 @@ NO_EVENTS = hashlib.md5(b"").hexdigest()  # noqa: S324 - the digest of no events
 
 @dataclass(frozen=True)
 class FeedState:
-    """A feed's owner, and a digest of what their feed shows ("" when the database cannot
-    say, and the feed must be built to know)."""
+    """A feed's owner, and what proves a kept feed current: the data version (moved by
+    PostgreSQL on every write to a table feeds show, see migration 0006) or, where there is
+    none, the digest of what the feed shows ("" when the database cannot say either)."""
 
     person: Any
-    events_digest: str
+    events_digest: str  # "" when not read with the owner (the version was) or unavailable
+    version: int | None = None
 
 
 _SOMEONE = -2_000_000_001  # stands for the person's id in the SQL compiled once
@@ -156,34 +158,50 @@ def make_digest_function(*, using: str = "default", **kwargs: Any) -> None:
             cursor.execute(create)
     except DatabaseError:  # say, no right to create functions: polls send the query instead
         logger.warning("the calendar feeds' digest function could not be made", exc_info=True)
+    _proof_sql.cache_clear()
     _state_sql.cache_clear()
 
 
-def _has_function(name: str) -> bool:
+def _exists(kind: str, name: str) -> bool:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regproc(%s) IS NOT NULL", [name])
+        cursor.execute(f"SELECT {kind}(%s) IS NOT NULL", [name])
         return bool(cursor.fetchone()[0])
+
+
+VERSION_SQL = "(SELECT version FROM calendar_feed_data_version WHERE id = 1)"
+
+
+@functools.cache
+def _proof_sql(vendor: str) -> tuple[str, str, tuple]:
+    """(the data version's SQL or "", the digest's SQL, its parameters with
+    :data:`_SOMEONE`), found once per process."""
+    if vendor != "postgresql":
+        return "", "''", ()
+    version = VERSION_SQL if _exists("to_regclass", "calendar_feed_data_version") else ""
+    name, _create = digest_function()
+    if _exists("to_regproc", name):
+        return version, f"{name}(%s)", (_SOMEONE,)
+    digest, params = _digest_sql()
+    return version, f"({digest})", tuple(params)
 
 
 @functools.cache
 def _state_sql(vendor: str) -> tuple[str, tuple, tuple]:
     """(SQL, parameters with :data:`_SOMEONE` for the person's id, the user's fields) of
     :func:`feed_state`, made once per process: compiling the ORM's query for every poll
-    cost more than running it."""
+    cost more than running it. With a data version, the digest is not read here."""
     user_model = get_user_model()
     fields = tuple(user_model._meta.concrete_fields)
     quote = connection.ops.quote_name
     columns = ", ".join(f"u.{quote(field.column)}" for field in fields)
-    digest, params = "''", ()
-    if vendor == "postgresql":
-        name, _create = digest_function()
-        if _has_function(name):
-            digest, params = f"{name}(%s)", (_SOMEONE,)
-        else:
-            digest, params = _digest_sql()
+    version, digest, params = _proof_sql(vendor)
+    if version:
+        proof, params = f"'', {version}", ()
+    else:
+        proof = f"{digest}, NULL"
     # Names from the models, the person's id as a bound parameter.
     sql = (
-        f"SELECT f.secret, ({digest}), {columns}"  # noqa: S608
+        f"SELECT f.secret, {proof}, {columns}"  # noqa: S608
         f" FROM {quote(CalendarFeed._meta.db_table)} f"
         f" JOIN {quote(user_model._meta.db_table)} u ON u.id = f.person_id"
         " WHERE f.person_id = %s AND u.is_active"
@@ -192,8 +210,9 @@ def _state_sql(vendor: str) -> tuple[str, tuple, tuple]:
 
 
 def feed_state(*, person_id: int, secret: str) -> FeedState | None:
-    """The feed's owner and the digest of their events, in one query, when the secret
-    matches; else None (an unknown person, a wrong secret and a rotated one look alike)."""
+    """The feed's owner and the data version (else the digest of their events), in one
+    query, when the secret matches; else None (an unknown person, a wrong secret and a
+    rotated one look alike)."""
     sql, template, fields = _state_sql(connection.vendor)
     params = [person_id if value == _SOMEONE else value for value in template]
     with connection.cursor() as cursor:
@@ -202,7 +221,7 @@ def feed_state(*, person_id: int, secret: str) -> FeedState | None:
     if row is None:
         constant_time_compare(secret, new_feed_secret())  # same work either way
         return None
-    feed_secret, digest, *values = row
+    feed_secret, digest, version, *values = row
     if not constant_time_compare(secret, feed_secret):
         return None
     values = [
@@ -210,7 +229,17 @@ def feed_state(*, person_id: int, secret: str) -> FeedState | None:
         for field, value in zip(fields, values, strict=True)
     ]
     person = get_user_model().from_db(connection.alias, [f.attname for f in fields], values)
-    return FeedState(person=person, events_digest=digest or "")
+    return FeedState(person=person, events_digest=digest or "", version=version)
+
+
+def events_digest(*, person_id: int) -> tuple[str, int | None]:
+    """(the digest of what the person's feed shows, the data version), read together."""
+    version, digest, template = _proof_sql(connection.vendor)
+    params = [person_id if value == _SOMEONE else value for value in template]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {digest}, {version or 'NULL'}", params)
+        found, now = cursor.fetchone()
+    return found or "", now
 
 
 def feed_language(*, person: Any) -> str:
