@@ -7,6 +7,7 @@ import icalendar
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +22,6 @@ from metlib.validators import one_line
 from . import feed_cache
 from .feeds import (
     NO_EVENTS,
-    events_digest,
     events_for_person,
     feed_language,
     feed_of,
@@ -85,26 +85,30 @@ def _etag(body: bytes, language: str) -> str:
 
 @require_safe
 def feed(request: HttpRequest, person_id: int, secret: str) -> HttpResponse:
-    """A person's calendar (GET and HEAD). One query reads the owner and a digest of every
-    row the calendar shows; what the cache keeps under that digest (:mod:`.feed_cache`)
-    answers the poll, else the calendar is built from the database. No Last-Modified: a
-    date cannot follow a change that touched no timestamp (a bulk update), a digest can."""
-    state = feed_state(person_id=person_id, secret=secret)
+    """A person's calendar (GET and HEAD). One query reads the owner, the data version and,
+    when the version moved since this person's answer was kept, the digest of every row the
+    calendar shows; what the cache keeps under that digest (:mod:`.feed_cache`) answers the
+    poll, else the calendar is built from the database. No Last-Modified: a date cannot
+    follow a change that touched no timestamp (a bulk update), a digest can."""
+    # What is kept for this person first (by the id in the address; nothing is answered
+    # before the secret is checked): the query then reads the digest only if needed.
+    can_keep = settings.CACHE_SHARED and connection.vendor == "postgresql"
+    kept = None
+    if can_keep:
+        answer_key = feed_cache.answer_key(person_id=person_id)
+        kept = feed_cache.lookup([answer_key]).get(answer_key)
+    state = feed_state(
+        person_id=person_id, secret=secret, kept_version=kept[0] if kept is not None else None
+    )
     if state is None:
         return _not_found()
     person = state.person
     language = feed_language(person=person)
     name = str(person)
     digest, version = state.events_digest, state.version
-    can_keep = settings.CACHE_SHARED and (bool(digest) or version is not None)
-    etag = block = kept = None
-    if can_keep:
-        answer_key = feed_cache.answer_key(person_id=person.pk)
-        kept = feed_cache.lookup([answer_key]).get(answer_key)
-        if version is not None and kept is not None and kept[0] == version:
-            digest = kept[1]  # nothing a feed shows was written since it was kept
-        elif not digest:
-            digest, version = events_digest(person_id=person.pk)
+    etag = block = None
+    if not digest and kept is not None and version is not None and kept[0] == version:
+        digest = kept[1]  # nothing a feed shows was written since it was kept
     keeping = can_keep and feed_cache.enabled(digest)
     if keeping:
         block_key = feed_cache.block_key(

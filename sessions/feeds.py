@@ -90,7 +90,7 @@ class FeedState:
     none, the digest of what the feed shows ("" when the database cannot say either)."""
 
     person: Any
-    events_digest: str  # "" when not read with the owner (the version was) or unavailable
+    events_digest: str  # "" when the version is the kept answer's, or none can be read
     version: int | None = None
 
 
@@ -185,18 +185,22 @@ def _proof_sql(vendor: str) -> tuple[str, str, tuple]:
     return version, f"({digest})", tuple(params)
 
 
+_KEPT = -2_000_000_002  # stands for the data version of the answer kept for the person
+
+
 @functools.cache
 def _state_sql(vendor: str) -> tuple[str, tuple, tuple]:
-    """(SQL, parameters with :data:`_SOMEONE` for the person's id, the user's fields) of
-    :func:`feed_state`, made once per process: compiling the ORM's query for every poll
-    cost more than running it. With a data version, the digest is not read here."""
+    """(SQL, parameters with :data:`_SOMEONE` for the person's id and :data:`_KEPT` for the
+    kept answer's data version, the user's fields) of :func:`feed_state`, made once per
+    process: compiling the ORM's query for every poll cost more than running it."""
     user_model = get_user_model()
     fields = tuple(user_model._meta.concrete_fields)
     quote = connection.ops.quote_name
     columns = ", ".join(f"u.{quote(field.column)}" for field in fields)
     version, digest, params = _proof_sql(vendor)
-    if version:
-        proof, params = f"'', {version}", ()
+    if version:  # the digest only when the version moved since the answer was kept
+        proof = f"CASE WHEN {version} = %s THEN '' ELSE {digest} END, {version}"
+        params = (_KEPT, *params)
     else:
         proof = f"{digest}, NULL"
     # Names from the models, the person's id as a bound parameter.
@@ -209,12 +213,13 @@ def _state_sql(vendor: str) -> tuple[str, tuple, tuple]:
     return sql, (*params, _SOMEONE), fields
 
 
-def feed_state(*, person_id: int, secret: str) -> FeedState | None:
-    """The feed's owner and the data version (else the digest of their events), in one
-    query, when the secret matches; else None (an unknown person, a wrong secret and a
-    rotated one look alike)."""
+def feed_state(*, person_id: int, secret: str, kept_version: int | None = None) -> FeedState | None:
+    """The feed's owner, the data version and the digest of their events (not read when
+    the version is still ``kept_version``: "" then), in one query, when the secret matches;
+    else None (an unknown person, a wrong secret and a rotated one look alike)."""
     sql, template, fields = _state_sql(connection.vendor)
-    params = [person_id if value == _SOMEONE else value for value in template]
+    stands_for = {_SOMEONE: person_id, _KEPT: -1 if kept_version is None else kept_version}
+    params = [stands_for.get(v, v) if isinstance(v, int) else v for v in template]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

@@ -3,7 +3,13 @@ feed shows: events, their presenters, guest speakers and preparation, cohorts, m
 mentoring groups and their members, feeds, and people (only the columns feeds show). A feed
 kept with the counter's value is proven current while the value is the same, by one cheap
 read; when it moved, the poll compares the digest of what the feed shows (sessions.feeds).
-Nothing on other databases (SQLite): polls there always build the feed."""
+Nothing on other databases (SQLite): polls there always build the feed.
+
+The counter is one row: a transaction that writes these tables holds its lock from its first
+such statement to its commit, so writers of these tables (rare: schedules, memberships,
+profile names) take turns at their commit. It must move in the writing transaction, visible
+exactly when the data is: a sequence (never blocking) moves before the commit and would let
+a poll keep the old digest under the new number."""
 
 from django.db import migrations
 
