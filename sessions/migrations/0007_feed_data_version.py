@@ -68,7 +68,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("calendar", "0005_event_time_zone"),
+        ("calendar", "0006_calendar_delivery"),
         ("cohorts", "0011_stipend_rule"),
         ("metlib", "0004_cache_table"),
     ]
