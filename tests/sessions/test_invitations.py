@@ -310,7 +310,7 @@ def test_the_subscribe_page_keeps_the_choice_and_warns_of_duplicates(client, peo
 @pytest.mark.parametrize(
     ("language", "subject"),
     [
-        ("fr", "Votre agenda pour {cohort} : 11 séances dans votre abonnement au calendrier"),
+        ("fr", "Votre agenda pour {cohort}\u00a0: 11 séances dans votre abonnement au calendrier"),
         ("ru", "Ваше расписание потока {cohort}: 11 встреч в вашей подписке на календарь"),
     ],
 )
