@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, models
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -376,14 +377,14 @@ SELECT
   (SELECT json_agg(json_build_array(
             g.id, g.name, g.mentor_id, COALESCE(NULLIF(mu.display_name, ''), mu.email),
             ARRAY(SELECT gm.user_id FROM {connection.ops.quote_name(_MEMBERS_TABLE)} gm
-                   WHERE gm.mentoringgroup_id = g.id))
+                   WHERE gm.mentoringgroup_id = g.id ORDER BY gm.user_id))
           ORDER BY g.name)
      FROM {_table(MentoringGroup)} g JOIN {_table(User)} mu ON mu.id = g.mentor_id
     WHERE g.cohort_id = c.id) AS groups,
-  (SELECT json_agg(json_build_array(a.event_id, a.person_id, a.status))
+  (SELECT json_agg(json_build_array(a.event_id, a.person_id, a.status) ORDER BY a.id)
      FROM {_table(Attendance)} a JOIN {_table(Event)} ev ON ev.id = a.event_id
     WHERE ev.cohort_id = c.id) AS marks,
-  (SELECT json_agg(json_build_array(m.key, m.status))
+  (SELECT json_agg(json_build_array(m.key, m.status) ORDER BY m.id)
      FROM {_table(Email)} m
      JOIN (SELECT ev.uid FROM {_table(Event)} ev
             WHERE ev.cohort_id = c.id AND ev.status <> %(cancelled)s AND ev.starts_at > %(now)s
@@ -408,8 +409,18 @@ WHERE c.id = %(cohort)s
 """  # noqa: S608 - table names from the models, values as parameters
 
 
-def cohort_figures(*, cohort: Cohort, now: datetime) -> dict[str, Any]:
-    """The one row of :data:`DASHBOARD_SQL` for ``cohort`` at ``now``, by column name."""
+def cohort_figures(*, cohort: Cohort, now: datetime | None = None) -> dict[str, Any]:
+    """What the dashboard reads for ``cohort`` at ``now``, by name: the nominations by status,
+    reviews owed, the reminder offsets, the certificate rule with its overrides, certificates
+    and confirmed names, the evaluation and its answers, the programme's next cohort, the
+    selection's columns, and the lists (members, events, groups, attendance marks, the next
+    events' reminder mails, failed mail) as tuples of plain values.
+
+    One statement (:data:`DASHBOARD_SQL`) on PostgreSQL; several ORM queries on SQLite (the
+    embedded default), which give the same dictionary."""
+    now = now or timezone.now()
+    if connection.vendor != "postgresql":
+        return _figures_by_orm(cohort=cohort, now=now)
     with connection.cursor() as cursor:
         cursor.execute(
             DASHBOARD_SQL,
@@ -423,7 +434,146 @@ def cohort_figures(*, cohort: Cohort, now: datetime) -> dict[str, Any]:
             },
         )
         columns = [column.name for column in cursor.description]
-        return dict(zip(columns, cursor.fetchone(), strict=True))
+        figures = dict(zip(columns, cursor.fetchone(), strict=True))
+    # JSON gives lists and ISO texts: the same tuples and datetimes as the ORM's.
+    figures["members"] = [tuple(row) for row in figures["members"] or ()]
+    figures["events"] = [
+        (pk, kind, status, title, _moment(starts), _moment(ends), group, zone, uid)
+        for pk, kind, status, title, starts, ends, group, zone, uid in figures["events"] or ()
+    ]
+    figures["groups"] = [
+        (pk, name, mentor_id, mentor, tuple(members))
+        for pk, name, mentor_id, mentor, members in figures["groups"] or ()
+    ]
+    figures["marks"] = [tuple(row) for row in figures["marks"] or ()]
+    figures["reminder_mails"] = [tuple(row) for row in figures["reminder_mails"] or ()]
+    figures["failed_mail"] = [
+        (pk, subject, to, _moment(created_at), last_error)
+        for pk, subject, to, created_at, last_error in figures["failed_mail"] or ()
+    ]
+    return figures
+
+
+def _figures_by_orm(*, cohort: Cohort, now: datetime | None = None) -> dict[str, Any]:
+    """:func:`cohort_figures` in several ORM queries, for SQLite (the embedded default)."""
+    now = now or timezone.now()
+    nominations = Nomination.objects.filter(cohort=cohort).order_by()
+    rule = CertificateSettings.objects.filter(cohort=cohort).first()
+    evaluation = Evaluation.objects.filter(cohort=cohort).first()
+    later = (
+        Cohort.objects.filter(
+            programme_id=cohort.programme_id, programme_start__gt=cohort.programme_start
+        )
+        .order_by("programme_start", "pk")
+        .first()
+    )
+    overrides = EligibilityOverride.objects.filter(cohort=cohort)
+    owed = Review.objects.filter(
+        nomination__cohort=cohort, status__in=[Review.Status.ASSIGNED, Review.Status.DRAFT]
+    ).exclude(nomination__status=Nomination.Status.WITHDRAWN)
+    selection = Selection.objects.filter(cohort=cohort).first()
+    memberships = (
+        Membership.objects.filter(cohort=cohort)
+        .select_related("user", "library")
+        .order_by("user__display_name", "user__email", "pk")
+    )
+    events = [
+        (*row[:-1], str(row[-1]))
+        for row in Event.objects.filter(cohort=cohort)
+        .order_by("starts_at", "pk")
+        .values_list(
+            "pk",
+            "kind",
+            "status",
+            "title",
+            "starts_at",
+            "ends_at",
+            "mentoring_group_id",
+            "time_zone",
+            "uid",
+        )
+    ]
+    groups = list(MentoringGroup.objects.filter(cohort=cohort).select_related("mentor"))
+    members: dict[int, list[int]] = {group.pk: [] for group in groups}
+    for group_id, user_id in (
+        MentoringGroup.members.through.objects.filter(mentoringgroup__in=groups)
+        .order_by("user_id")
+        .values_list("mentoringgroup_id", "user_id")
+    ):
+        members[group_id].append(user_id)
+    upcoming = [
+        uid
+        for _pk, _kind, status, _title, starts, *_rest, uid in events
+        if status != Event.Status.CANCELLED and starts > now
+    ][:NEXT_EVENTS]
+    wanted = Q(pk__in=[])
+    for uid in upcoming:
+        wanted |= Q(key__startswith=f"reminder:{uid}:")
+    return {
+        "status_counts": dict(
+            nominations.values_list("status").annotate(n=models.Count("pk")).order_by()
+        ),
+        "reviews_owed": owed.count(),
+        "reminder_offsets": CalendarSettings.objects.filter(cohort=cohort)
+        .values_list("reminder_offsets", flat=True)
+        .first(),
+        "monthly_share": rule.monthly_share if rule else None,
+        "mentoring_minimum": rule.mentoring_minimum if rule else None,
+        "made_eligible": list(overrides.filter(eligible=True).values_list("person_id", flat=True)),
+        "made_not_eligible": list(
+            overrides.filter(eligible=False).values_list("person_id", flat=True)
+        ),
+        "certified": list(
+            Certificate.objects.filter(cohort=cohort, revoked_at__isnull=True).values_list(
+                "person_id", flat=True
+            )
+        ),
+        "names_confirmed": list(
+            PrintedName.objects.filter(cohort=cohort, confirmed_at__isnull=False).values_list(
+                "person_id", flat=True
+            )
+        ),
+        "evaluation_opens_at": evaluation.opens_at if evaluation else None,
+        "evaluation_closes_at": evaluation.closes_at if evaluation else None,
+        "evaluation_closed_at": evaluation.closed_at if evaluation else None,
+        "evaluation_answers": evaluation.answers.count() if evaluation else 0,
+        "later_slug": later.slug if later else None,
+        "later_name": later.name if later else None,
+        **{
+            f"selection_{f.attname}": getattr(selection, f.attname) if selection else None
+            for f in _SELECTION_FIELDS
+        },
+        "members": [
+            (
+                m.user_id,
+                m.role,
+                str(m.user),
+                m.user.is_active,
+                m.library.country.code if m.library else None,
+            )
+            for m in memberships
+        ],
+        "events": events,
+        "groups": [
+            (group.pk, group.name, group.mentor_id, str(group.mentor), tuple(members[group.pk]))
+            for group in sorted(groups, key=lambda group: group.name)
+        ],
+        "marks": list(
+            Attendance.objects.filter(event__cohort=cohort)
+            .order_by("pk")
+            .values_list("event_id", "person_id", "status")
+        ),
+        "reminder_mails": list(
+            Email.objects.filter(wanted).order_by("pk").values_list("key", "status")
+            if upcoming
+            else []
+        ),
+        "failed_mail": list(
+            cohort_failed_mail(cohort=cohort).values_list(
+                "pk", "subject", "to", "created_at", "last_error"
+            )[: FAILED_MAIL_SHOWN + 1]
+        ),
+    }
 
 
 def _selection(figures: dict[str, Any]) -> Selection | None:
@@ -436,6 +586,7 @@ def _selection(figures: dict[str, Any]) -> Selection | None:
 
 
 def _moment(text: str) -> datetime:
+    """A timestamp as JSON gives it (ISO 8601, with its offset)."""
     return datetime.fromisoformat(text)
 
 
@@ -529,23 +680,18 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
     found = figures["status_counts"] or {}
     counts = {status.value: found.get(status.value, 0) for status in Nomination.Status}
     labels = dict(Nomination.Status.choices)
-    memberships = [MemberRow(*row) for row in figures["members"] or ()]
+    memberships = [MemberRow(*row) for row in figures["members"]]
     participants = [m for m in memberships if m.role == Role.PARTICIPANT]
     participant_ids = {m.user_id for m in participants}
-    events = [
-        EventRow(pk, kind, status, title, _moment(starts), _moment(ends), group, zone, uid)
-        for pk, kind, status, title, starts, ends, group, zone, uid in figures["events"] or ()
-    ]
+    events = [EventRow(*row) for row in figures["events"]]
     live = [e for e in events if e.status != Event.Status.CANCELLED]
     groups = [
         GroupRow(pk, name, mentor_id, mentor, frozenset(members))
-        for pk, name, mentor_id, mentor, members in figures["groups"] or ()
+        for pk, name, mentor_id, mentor, members in figures["groups"]
     ]
     group_members = {group.pk: set(group.member_ids) for group in groups}
     past = [e for e in live if e.ends_at <= now]
-    marks = {
-        (event_id, person_id): status for event_id, person_id, status in figures["marks"] or ()
-    }
+    marks = {(event_id, person_id): status for event_id, person_id, status in figures["marks"]}
 
     expected = {e.pk: _expected(e, participant_ids, group_members) for e in past}
 
@@ -605,10 +751,7 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
     ]
     places = [geography_of(m.country) for m in participants if m.country is not None]
     country_codes = Counter(m.country for m in participants if m.country is not None)
-    failed = [
-        FailedMail(pk, subject, to, _moment(created_at), last_error)
-        for pk, subject, to, created_at, last_error in figures["failed_mail"] or ()
-    ]
+    failed = [FailedMail(*row) for row in figures["failed_mail"]]
     issued, eligible = _certificates(
         figures=figures,
         participants=participant_ids,

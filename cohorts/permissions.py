@@ -70,12 +70,18 @@ def cohort_roles(*, user: Any, cohort: Cohort) -> frozenset[str]:
         return frozenset()
     cache: dict[int, frozenset[str]] = user.__dict__.setdefault(_CACHE_ATTR, {})
     if cohort.pk not in cache:
-        roles = Membership.objects.filter(user=user, cohort=cohort).values_list("role", flat=True)
+        # Unordered: SQLite refuses ORDER BY (a model's default ordering) inside a UNION.
+        roles = (
+            Membership.objects.filter(user=user, cohort=cohort)
+            .order_by()
+            .values_list("role", flat=True)
+        )
         managed = (
             Programme.managers.through.objects.filter(
                 user_id=user.pk, programme_id=cohort.programme_id
             )
             .annotate(role=Value(MANAGER, output_field=CharField()))
+            .order_by()
             .values_list("role", flat=True)
         )
         cache[cohort.pk] = frozenset(roles.union(managed))
