@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort, MentoringGroup, Role
@@ -51,17 +52,21 @@ def may_record(*, event: Event, by: Any) -> bool:
     )
 
 
-def _participant_ids(cohort: Cohort) -> set[int]:
-    return set(cohort.memberships.filter(role=Role.PARTICIPANT).values_list("user_id", flat=True))
+def _markable_people(event: Event) -> QuerySet:
+    """The people who can be marked at ``event`` (the cohort's participants, or those of
+    them in the group of a group mentoring session), unordered, for one query."""
+    people = get_user_model().objects.filter(
+        memberships__cohort_id=event.cohort_id, memberships__role=Role.PARTICIPANT
+    )
+    if event.kind == Event.Kind.MENTORING and event.mentoring_group_id is not None:
+        people = people.filter(mentoring_groups=event.mentoring_group_id)
+    return people.order_by()
 
 
 def markable_ids(event: Event) -> set[int]:
-    """Who can be marked at ``event``: the cohort's participants, or the group's members."""
-    participants = _participant_ids(event.cohort)
-    if event.kind == Event.Kind.MENTORING and event.mentoring_group_id is not None:
-        members = set(event.mentoring_group.members.values_list("pk", flat=True))
-        return participants & members
-    return participants
+    """Who can be marked at ``event``: the cohort's participants, or the group's members
+    (who are participants). One query."""
+    return set(_markable_people(event).values_list("pk", flat=True))
 
 
 def record_attendance(*, event: Event, by: Any, marks: Mapping[int, str | None]) -> int:
@@ -244,10 +249,33 @@ class Sessions:
     anyone: bool
 
 
+def _participants_and_groups(cohort: Cohort) -> tuple[set[int], dict[int, set[int]]]:
+    """The cohort's participants, and for each of its mentoring groups the members who are
+    participants: one query (one row a participant and group, or with no group)."""
+    participants: set[int] = set()
+    groups: dict[int, set[int]] = {}
+    for person_id, group_id in (
+        get_user_model()
+        .objects.filter(memberships__cohort=cohort, memberships__role=Role.PARTICIPANT)
+        .annotate(
+            cohort_group=FilteredRelation(
+                "mentoring_groups", condition=Q(mentoring_groups__cohort=cohort)
+            )
+        )
+        .order_by()
+        .values_list("pk", "cohort_group__id")
+    ):
+        participants.add(person_id)
+        if group_id is not None:
+            groups.setdefault(group_id, set()).add(person_id)
+    return participants, groups
+
+
 def session_list(*, cohort: Cohort, viewer: Any = None) -> Sessions:
     """The cohort's non-cancelled events with their counts (as :func:`attendance_grid`
     counts them: participants, or a mentoring session's group members), without building
-    the grid: four queries and one pass over the marks, whatever the year's size."""
+    the grid: three queries whatever the year's size (the events, the participants with
+    their groups, and the marks counted by PostgreSQL)."""
     zone = zoneinfo.ZoneInfo(cohort.time_zone)
     full = viewer is None or _is_facilitator(viewer, cohort)
     events = list(
@@ -256,12 +284,7 @@ def session_list(*, cohort: Cohort, viewer: Any = None) -> Sessions:
         .select_related("mentoring_group")
         .order_by("starts_at", "pk")
     )
-    group_members: dict[int, set[int]] = {}
-    for group_id, user_id in MentoringGroup.members.through.objects.filter(
-        mentoringgroup__cohort=cohort
-    ).values_list("mentoringgroup_id", "user_id"):
-        group_members.setdefault(group_id, set()).add(user_id)
-    participants = _participant_ids(cohort)
+    participants, groups = _participants_and_groups(cohort)
     if not full:
         events = [
             e
@@ -272,26 +295,46 @@ def session_list(*, cohort: Cohort, viewer: Any = None) -> Sessions:
         ]
         mine: set[int] = set()
         for event in events:
-            mine |= group_members.get(event.mentoring_group_id, set())
+            mine |= groups.get(event.mentoring_group_id, set())
         participants &= mine
 
-    def markable(event: Event) -> set[int]:
+    def reach(event: Event) -> int:
         if event.kind == Event.Kind.MENTORING and event.mentoring_group_id is not None:
-            return participants & group_members.get(event.mentoring_group_id, set())
-        return participants
+            return len(participants & groups.get(event.mentoring_group_id, set()))
+        return len(participants)
 
-    tallies: dict[int, Counter] = {event.pk: Counter() for event in events}
-    reach = {event.pk: markable(event) for event in events}
+    tallies: dict[int, dict[str, int]] = {event.pk: {} for event in events}
     if events and participants:
-        for event_id, person_id, status in Attendance.objects.filter(
-            event__in=[e.pk for e in events]
-        ).values_list("event_id", "person_id", "status"):
-            if person_id in reach[event_id]:
-                tallies[event_id][status] += 1
+        # Only the marks of people who can be marked there (as markable_ids says): the
+        # cohort's participants, and for a group mentoring session the group's members.
+        in_group = Exists(
+            MentoringGroup.members.through.objects.filter(
+                mentoringgroup_id=OuterRef("event__mentoring_group_id"),
+                user_id=OuterRef("person_id"),
+            )
+        )
+        counted = (
+            Attendance.objects.filter(event__in=[e.pk for e in events])
+            .filter(
+                Exists(
+                    cohort.memberships.filter(role=Role.PARTICIPANT, user_id=OuterRef("person_id"))
+                )
+            )
+            .filter(
+                ~Q(event__kind=Event.Kind.MENTORING)
+                | Q(event__mentoring_group__isnull=True)
+                | in_group
+            )
+            .order_by()
+            .values_list("event_id", "status")
+            .annotate(people=Count("pk"))
+        )
+        for event_id, status, people in counted:
+            tallies[event_id][status] = people
     columns = []
     for event in events:
         counts = {value: tallies[event.pk].get(value, 0) for value in STATUSES}
-        counts[""] = len(reach[event.pk]) - sum(counts.values())
+        counts[""] = reach(event) - sum(counts.values())
         columns.append(
             Column(
                 event=event,
@@ -362,7 +405,8 @@ def record_of(*, person: Any, cohort: Cohort) -> Record:
 
 @dataclass(frozen=True)
 class SheetLine:
-    person: Any
+    person_id: int
+    name: str  # as the person is shown everywhere (User.__str__: display name, or email)
     status: str  # "" when nothing is recorded
 
 
@@ -383,14 +427,18 @@ class Sheet:
 
 def session_sheet(*, event: Event) -> Sheet:
     """Who can be marked at ``event`` (the cohort's participants, or the group's members),
-    by name, with what is recorded. Three queries whatever the cohort's size."""
-    people = (
-        get_user_model()
-        .objects.filter(pk__in=markable_ids(event))
+    by name, with what is recorded: one query whatever the cohort's size (only the columns
+    the sheet shows, each person's mark joined)."""
+    rows = (
+        _markable_people(event)
+        .annotate(mark=FilteredRelation("attendance", condition=Q(attendance__event=event.pk)))
         .order_by("display_name", "email")
+        .values_list("pk", "display_name", "email", "mark__status")
     )
-    recorded = dict(Attendance.objects.filter(event=event).values_list("person_id", "status"))
-    lines = [SheetLine(person=person, status=recorded.get(person.pk, "")) for person in people]
+    lines = [
+        SheetLine(person_id=pk, name=display_name or email, status=status or "")
+        for pk, display_name, email, status in rows
+    ]
     return Sheet(event=event, day=event.starts_at.astimezone(event.zone).date(), lines=lines)
 
 
