@@ -106,9 +106,8 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
     """One session's attendance: "Everyone present", then the exceptions, one line a
     person (fits a phone)."""
     cohort = request.cohort
-    event = get_object_or_404(
-        Event.objects.select_related("cohort", "mentoring_group"), pk=pk, cohort=cohort
-    )
+    event = get_object_or_404(Event.objects.select_related("mentoring_group"), pk=pk, cohort=cohort)
+    event.cohort = cohort  # the one the decorator loaded
     if not attendance.may_record(event=event, by=request.user):
         raise PermissionDenied
     if request.method == "POST":
