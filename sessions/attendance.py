@@ -4,6 +4,7 @@ Facilitators record attendance for any event of their cohort; a mentor only for 
 mentoring sessions of their own group. Participants see their own record.
 """
 
+import functools
 import zoneinfo
 from collections import Counter
 from collections.abc import Mapping
@@ -13,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.utils.translation import gettext as _
 
@@ -52,28 +53,111 @@ def may_record(*, event: Event, by: Any) -> bool:
     )
 
 
-def _markable_people(event: Event) -> QuerySet:
-    """The people who can be marked at ``event`` (the cohort's participants, or those of
-    them in the group of a group mentoring session), unordered, for one query. Subqueries
-    rather than joins: PostgreSQL plans them in a tenth of the time."""
+def _markable_people(*, cohort_id: int, group_id: int | None) -> QuerySet:
+    """The people who can be marked at an event of ``cohort_id`` (its participants, or
+    those of them in the group ``group_id`` of a group mentoring session), unordered, for
+    one query. Subqueries rather than joins: PostgreSQL plans them in a tenth of the time."""
     people = get_user_model().objects.filter(
-        pk__in=Membership.objects.filter(cohort_id=event.cohort_id, role=Role.PARTICIPANT).values(
+        pk__in=Membership.objects.filter(cohort_id=cohort_id, role=Role.PARTICIPANT).values(
             "user_id"
         )
     )
-    if event.kind == Event.Kind.MENTORING and event.mentoring_group_id is not None:
+    if group_id is not None:
         people = people.filter(
-            pk__in=MentoringGroup.members.through.objects.filter(
-                mentoringgroup_id=event.mentoring_group_id
-            ).values("user_id")
+            pk__in=MentoringGroup.members.through.objects.filter(mentoringgroup_id=group_id).values(
+                "user_id"
+            )
         )
     return people.order_by()
+
+
+def _group_of(event: Event) -> int | None:
+    """The group whose members alone can be marked at ``event``, if any."""
+    if event.kind == Event.Kind.MENTORING and event.mentoring_group_id is not None:
+        return event.mentoring_group_id
+    return None
+
+
+# Stand-ins for the values a compiled query is run with (see _compiled).
+_EVENT, _COHORT, _GROUP = -1_600_001, -1_600_002, -1_600_003
+
+
+def _compiled(queryset: QuerySet) -> tuple[str, tuple]:
+    """A query's SQL and parameters, with the stand-ins where its values go."""
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    return sql, tuple(params)
+
+
+def _run(compiled: tuple[str, tuple], **values: int | None) -> list[tuple]:
+    """Run a query compiled once with stand-ins (the pages' queries cost more to compile
+    through the ORM for every request than to run) with the stand-ins replaced."""
+    sql, template = compiled
+    stand_ins = {_EVENT: values.get("event"), _COHORT: values.get("cohort")}
+    stand_ins[_GROUP] = values.get("group")
+    params = [
+        stand_ins[value] if isinstance(value, int) and value in stand_ins else value
+        for value in template
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@functools.cache
+def _sheet_query(alias: str, in_group: bool) -> tuple[str, tuple]:
+    """One session's sheet: each person who can be marked, by name, with their mark."""
+    return _compiled(
+        _markable_people(cohort_id=_COHORT, group_id=_GROUP if in_group else None)
+        .annotate(
+            mark=Subquery(
+                Attendance.objects.filter(event_id=_EVENT, person_id=OuterRef("pk"))
+                .order_by()
+                .values("status")[:1]
+            )
+        )
+        .order_by("display_name", "email")
+        .values_list("pk", "display_name", "email", "mark")
+        .using(alias)
+    )
+
+
+@functools.cache
+def _people_query(alias: str) -> tuple[str, tuple]:
+    """A cohort's participants (group NULL) and its groups' members (with their group):
+    two simple queries joined by UNION ALL, which PostgreSQL plans quickly."""
+    return _compiled(
+        Membership.objects.using(alias)
+        .filter(cohort_id=_COHORT, role=Role.PARTICIPANT)
+        .order_by()
+        .annotate(group_id=Value(None, output_field=IntegerField()))
+        .values_list("user_id", "group_id")
+        .union(
+            MentoringGroup.members.through.objects.using(alias)
+            .filter(mentoringgroup__cohort_id=_COHORT)
+            .order_by()
+            .values_list("user_id", "mentoringgroup_id"),
+            all=True,
+        )
+    )
+
+
+@functools.cache
+def _marks_query(alias: str) -> tuple[str, tuple]:
+    """Every mark of a cohort's non-cancelled events."""
+    return _compiled(
+        Attendance.objects.using(alias)
+        .filter(event__cohort_id=_COHORT)
+        .exclude(event__status=Event.Status.CANCELLED)
+        .order_by()
+        .values_list("event_id", "person_id", "status")
+    )
 
 
 def markable_ids(event: Event) -> set[int]:
     """Who can be marked at ``event``: the cohort's participants, or the group's members
     (who are participants). One query."""
-    return set(_markable_people(event).values_list("pk", flat=True))
+    people = _markable_people(cohort_id=event.cohort_id, group_id=_group_of(event))
+    return set(people.values_list("pk", flat=True))
 
 
 def record_attendance(*, event: Event, by: Any, marks: Mapping[int, str | None]) -> int:
@@ -258,22 +342,10 @@ class Sessions:
 
 def _participants_and_groups(cohort: Cohort) -> tuple[set[int], dict[int, set[int]]]:
     """The cohort's participants, and the members of each of its mentoring groups: one
-    query (two simple ones joined by UNION ALL, which PostgreSQL plans quickly)."""
+    query."""
     participants: set[int] = set()
     groups: dict[int, set[int]] = {}
-    rows = (
-        Membership.objects.filter(cohort=cohort, role=Role.PARTICIPANT)
-        .order_by()
-        .annotate(group_id=Value(None, output_field=IntegerField()))
-        .values_list("user_id", "group_id")
-        .union(
-            MentoringGroup.members.through.objects.filter(mentoringgroup__cohort=cohort)
-            .order_by()
-            .values_list("user_id", "mentoringgroup_id"),
-            all=True,
-        )
-    )
-    for person_id, group_id in rows:
+    for person_id, group_id in _run(_people_query(connection.alias), cohort=cohort.pk):
         if group_id is None:
             participants.add(person_id)
         else:
@@ -309,21 +381,17 @@ def session_list(*, cohort: Cohort, viewer: Any = None) -> Sessions:
         participants &= mine
 
     def markable(event: Event) -> set[int]:
-        if event.kind == Event.Kind.MENTORING and event.mentoring_group_id is not None:
-            return participants & groups.get(event.mentoring_group_id, set())
-        return participants
+        group = _group_of(event)
+        return participants if group is None else participants & groups.get(group, set())
 
     tallies: dict[int, Counter] = {event.pk: Counter() for event in events}
     reach = {event.pk: markable(event) for event in events}
     if events and participants:
         # The marks counted here, not by PostgreSQL: with the filter on who can be marked,
         # its plan took longer than sending the 2,000 rows.
-        for event_id, person_id, status in (
-            Attendance.objects.filter(event__in=[e.pk for e in events])
-            .order_by()
-            .values_list("event_id", "person_id", "status")
-        ):
-            if person_id in reach[event_id]:
+        nobody: set[int] = set()
+        for event_id, person_id, status in _run(_marks_query(connection.alias), cohort=cohort.pk):
+            if person_id in reach.get(event_id, nobody):
                 tallies[event_id][status] += 1
     columns = []
     for event in events:
@@ -423,17 +491,12 @@ def session_sheet(*, event: Event) -> Sheet:
     """Who can be marked at ``event`` (the cohort's participants, or the group's members),
     by name, with what is recorded: one query whatever the cohort's size (only the columns
     the sheet shows, each person's mark beside them)."""
-    rows = (
-        _markable_people(event)
-        .annotate(
-            mark=Subquery(
-                Attendance.objects.filter(event_id=event.pk, person_id=OuterRef("pk"))
-                .order_by()
-                .values("status")[:1]
-            )
-        )
-        .order_by("display_name", "email")
-        .values_list("pk", "display_name", "email", "mark")
+    group = _group_of(event)
+    rows = _run(
+        _sheet_query(connection.alias, group is not None),
+        event=event.pk,
+        cohort=event.cohort_id,
+        group=group,
     )
     lines = [
         SheetLine(person_id=pk, name=display_name or email, status=status or "")
