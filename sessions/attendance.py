@@ -360,21 +360,12 @@ def session_list(*, cohort: Cohort, viewer: Any = None) -> Sessions:
     groups' members, the marks)."""
     zone = zoneinfo.ZoneInfo(cohort.time_zone)
     full = viewer is None or _is_facilitator(viewer, cohort)
-    events = list(
-        Event.objects.filter(cohort=cohort)
-        .exclude(status=Event.Status.CANCELLED)
-        .select_related("mentoring_group")
-        .order_by("starts_at", "pk")
-    )
+    events = Event.objects.filter(cohort=cohort).exclude(status=Event.Status.CANCELLED)
+    if not full:  # a mentor: their groups' mentoring sessions
+        events = events.filter(kind=Event.Kind.MENTORING, mentoring_group__mentor_id=viewer.pk)
+    events = list(events.order_by("starts_at", "pk"))
     participants, groups = _participants_and_groups(cohort)
     if not full:
-        events = [
-            e
-            for e in events
-            if e.kind == Event.Kind.MENTORING
-            and e.mentoring_group is not None
-            and e.mentoring_group.mentor_id == viewer.pk
-        ]
         mine: set[int] = set()
         for event in events:
             mine |= groups.get(event.mentoring_group_id, set())
@@ -384,18 +375,22 @@ def session_list(*, cohort: Cohort, viewer: Any = None) -> Sessions:
         group = _group_of(event)
         return participants if group is None else participants & groups.get(group, set())
 
-    tallies: dict[int, Counter] = {event.pk: Counter() for event in events}
     reach = {event.pk: markable(event) for event in events}
+    tallies: Counter = Counter()  # (event id, status) → people
     if events and participants:
         # The marks counted here, not by PostgreSQL: with the filter on who can be marked,
         # its plan took longer than sending the 2,000 rows.
         nobody: set[int] = set()
-        for event_id, person_id, status in _run(_marks_query(connection.alias), cohort=cohort.pk):
-            if person_id in reach.get(event_id, nobody):
-                tallies[event_id][status] += 1
+        tallies.update(
+            (event_id, status)
+            for event_id, person_id, status in _run(
+                _marks_query(connection.alias), cohort=cohort.pk
+            )
+            if person_id in reach.get(event_id, nobody)
+        )
     columns = []
     for event in events:
-        counts = {value: tallies[event.pk].get(value, 0) for value in STATUSES}
+        counts = {value: tallies[event.pk, value] for value in STATUSES}
         counts[""] = len(reach[event.pk]) - sum(counts.values())
         columns.append(
             Column(

@@ -185,14 +185,18 @@ class _SessionLine:
     unrecorded: str
 
 
+_SOME_PK = 987_654_321_016
+
+
 def _session_lines(cohort, sessions: attendance.Sessions) -> list[_SessionLine]:
     labels = [(value, str(label)) for value, label in Attendance.Status.choices]
+    # Reversed once, each session's id put in its place.
+    before, after = reverse(
+        "calendar:attendance_session", kwargs={"cohort_slug": cohort.slug, "pk": _SOME_PK}
+    ).split(str(_SOME_PK))
     return [
         _SessionLine(
-            href=reverse(
-                "calendar:attendance_session",
-                kwargs={"cohort_slug": cohort.slug, "pk": column.event.pk},
-            ),
+            href=f"{before}{column.event.pk}{after}",
             title=column.event.title,
             iso_day=column.day.isoformat(),
             day=date_format(column.day, "j F Y"),
