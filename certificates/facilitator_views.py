@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cohorts.permissions import Perm, cohort_perm_required
+from metlib.forms import posted_id
 
 from . import drift, eligibility, issuing, names
 from .filenames import printable_stem
@@ -359,5 +360,4 @@ def zip_download(request: HttpRequest) -> StreamingHttpResponse:
 
 def _posted_id(request: HttpRequest, name: str) -> int:
     """The id posted as ``name``, or 0 (which matches nothing) when it is not a number."""
-    value = request.POST.get(name, "").strip()
-    return int(value) if value.isdigit() and len(value) < 19 else 0
+    return posted_id(request.POST.get(name, "")) or 0

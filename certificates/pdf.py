@@ -29,7 +29,6 @@ from django.utils.translation import ngettext
 from PIL import Image, ImageOps
 from weasyprint import CSS, HTML
 from weasyprint.css import ColorProfile
-from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -314,30 +313,33 @@ def _fill_the_page(document: Any) -> None:
     """Move the foot down to the bottom of the frame and the statement to the middle of the
     space left, in the laid-out page, before it is drawn.
 
-    The page is a table of three rows (letterhead, statement, foot) of a fixed height, and
-    WeasyPrint puts what its rows leave of that height below the last one: a band under the
-    foot that grows as the statement gets shorter. Grid or flex layout would share it out,
-    at twice the layout's cost, so the rows are moved here instead (no box changes size).
+    The letterhead, the statement and the foot are blocks laid out one under the other (see
+    the stylesheet): what they leave of the frame's height is a band under the foot, which
+    grows as the statement gets shorter. Flex or grid layout would share it out at twice the
+    layout's cost, so the blocks are moved here instead (no box changes size).
     """
-    page = document.pages[0]._page_box
-    table = next(
-        (box for box in _descendants(page) if isinstance(box, boxes.TableBox)),
+    # The laid-out page is WeasyPrint's own (WeasyPrint is pinned; a test checks the foot's
+    # place, so an upgrade that changes this is caught, and the page still renders unmoved).
+    page = getattr(document.pages[0], "_page_box", None)
+    if page is None:
+        return
+    body = next(
+        (box for box in _descendants(page) if box.element_tag == "body"),
         None,
     )
-    if table is None:
+    if body is None:
         return
-    rows = {
-        row.element.get("class"): row
-        for group in table.children
-        for row in group.children
-        if row.element is not None
+    blocks = {
+        child.element.get("class"): child
+        for child in body.children
+        if child.element is not None and child.element_tag in {"main", "footer"}
     }
-    body, foot = rows.get("body"), rows.get("foot")
-    if body is None or foot is None:
+    statement, foot = blocks.get("body"), blocks.get("foot")
+    if statement is None or foot is None:
         return
-    band = table.content_box_y() + table.height - (foot.position_y + foot.height)
+    band = body.content_box_y() + body.height - (foot.position_y + foot.margin_height())
     if band > 0:
-        body.translate(dy=band / 2)
+        statement.translate(dy=band / 2)
         foot.translate(dy=band)
 
 

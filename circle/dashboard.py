@@ -293,11 +293,78 @@ WHERE c.id = %(cohort)s
 """  # noqa: S608 - table names from the models, values as parameters
 
 
+def _with_member_ids(groups: models.QuerySet[MentoringGroup]) -> list[MentoringGroup]:
+    """The groups, each with ``member_ids``: aggregated in the same query on PostgreSQL, read
+    in a second one on SQLite (the embedded default), which has no array aggregate."""
+    if connection.vendor == "postgresql":
+        members = ArrayAgg("members__id", filter=Q(members__isnull=False), default=Value([]))
+        return list(groups.annotate(member_ids=members))
+    found = list(groups)
+    pairs = MentoringGroup.members.through.objects.filter(mentoringgroup__in=found)
+    for group in found:
+        group.member_ids = []
+    by_pk = {group.pk: group for group in found}
+    for group_id, user_id in pairs.values_list("mentoringgroup_id", "user_id"):
+        by_pk[group_id].member_ids.append(user_id)
+    return found
+
+
+def _figures_by_orm(*, cohort: Cohort) -> dict[str, Any]:
+    """:func:`cohort_figures` in several ORM queries, for SQLite (the embedded default)."""
+    nominations = Nomination.objects.filter(cohort=cohort).order_by()
+    rule = CertificateSettings.objects.filter(cohort=cohort).first()
+    evaluation = Evaluation.objects.filter(cohort=cohort).first()
+    later = (
+        Cohort.objects.filter(
+            programme_id=cohort.programme_id, programme_start__gt=cohort.programme_start
+        )
+        .order_by("programme_start", "pk")
+        .first()
+    )
+    overrides = EligibilityOverride.objects.filter(cohort=cohort)
+    owed = Review.objects.filter(
+        nomination__cohort=cohort, status__in=[Review.Status.ASSIGNED, Review.Status.DRAFT]
+    ).exclude(nomination__status=Nomination.Status.WITHDRAWN)
+    return {
+        "status_counts": dict(
+            nominations.values_list("status").annotate(n=models.Count("pk")).order_by()
+        ),
+        "reviews_owed": owed.count(),
+        "reminder_offsets": CalendarSettings.objects.filter(cohort=cohort)
+        .values_list("reminder_offsets", flat=True)
+        .first(),
+        "monthly_share": rule.monthly_share if rule else None,
+        "mentoring_minimum": rule.mentoring_minimum if rule else None,
+        "made_eligible": list(overrides.filter(eligible=True).values_list("person_id", flat=True)),
+        "made_not_eligible": list(
+            overrides.filter(eligible=False).values_list("person_id", flat=True)
+        ),
+        "certified": list(
+            Certificate.objects.filter(cohort=cohort, revoked_at__isnull=True).values_list(
+                "person_id", flat=True
+            )
+        ),
+        "names_confirmed": list(
+            PrintedName.objects.filter(cohort=cohort, confirmed_at__isnull=False).values_list(
+                "person_id", flat=True
+            )
+        ),
+        "evaluation_opens_at": evaluation.opens_at if evaluation else None,
+        "evaluation_closes_at": evaluation.closes_at if evaluation else None,
+        "evaluation_closed_at": evaluation.closed_at if evaluation else None,
+        "evaluation_answers": evaluation.answers.count() if evaluation else 0,
+        "later_slug": later.slug if later else None,
+        "later_name": later.name if later else None,
+    }
+
+
 def cohort_figures(*, cohort: Cohort) -> dict[str, Any]:
     """What the dashboard reads of the cohort's other rows, in one query: the nominations by
     status, reviews owed, the reminder offsets, the certificate rule with its overrides,
     certificates and confirmed names, the evaluation and its answers, and the programme's next
     cohort."""
+    if connection.vendor != "postgresql":
+        return _figures_by_orm(cohort=cohort)
     with connection.cursor() as cursor:
         cursor.execute(
             FIGURES_SQL,
@@ -395,13 +462,8 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
         .order_by("starts_at", "pk")
     )
     live = [e for e in events if e.status != Event.Status.CANCELLED]
-    groups = list(
-        MentoringGroup.objects.filter(cohort=cohort)
-        .select_related("mentor")
-        .annotate(
-            member_ids=ArrayAgg("members__id", filter=Q(members__isnull=False), default=Value([]))
-        )
-        .order_by("name")
+    groups = _with_member_ids(
+        MentoringGroup.objects.filter(cohort=cohort).select_related("mentor").order_by("name")
     )
     group_members = {group.pk: set(group.member_ids) for group in groups}
     past = [e for e in live if e.ends_at <= now]

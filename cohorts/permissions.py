@@ -70,8 +70,7 @@ def cohort_roles(*, user: Any, cohort: Cohort) -> frozenset[str]:
         return frozenset()
     cache: dict[int, frozenset[str]] = user.__dict__.setdefault(_CACHE_ATTR, {})
     if cohort.pk not in cache:
-        # Unordered (a set): Membership's default ordering joined the cohort and the user,
-        # which made PostgreSQL plan this query ten times longer than it runs.
+        # Unordered: SQLite refuses ORDER BY (a model's default ordering) inside a UNION.
         roles = (
             Membership.objects.filter(user=user, cohort=cohort)
             .order_by()
@@ -82,6 +81,7 @@ def cohort_roles(*, user: Any, cohort: Cohort) -> frozenset[str]:
                 user_id=user.pk, programme_id=cohort.programme_id
             )
             .annotate(role=Value(MANAGER, output_field=CharField()))
+            .order_by()
             .values_list("role", flat=True)
         )
         cache[cohort.pk] = frozenset(roles.union(managed))

@@ -8,14 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import team as service
-from .models import Membership, Programme
+from .models import Membership, Programme, Role
 from .permissions import Perm, cohort_perm_required, is_programme_manager
 from .team_forms import AppointForm
 
 
-def _roles(request: HttpRequest) -> list[tuple[str, str]]:
+def _roles(request: HttpRequest) -> list[Role]:
     return [
-        (role.value, role.label)
+        role
         for role in service.TEAM_ROLES
         if service.may_appoint(by=request.user, cohort=request.cohort, role=role)
     ]
@@ -42,7 +42,7 @@ def team(request: HttpRequest) -> HttpResponse:
         )
         return redirect("cohorts:team", cohort_slug=cohort.slug)
     members = service.team_of(cohort=cohort)
-    removable = {role for role, _label in roles}
+    removable = {role.value for role in roles}
     return render(
         request,
         "cohorts/team/team.html",

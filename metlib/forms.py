@@ -67,3 +67,10 @@ class ProfileForm(forms.ModelForm):
 
     def clean_time_zone(self) -> str:
         return self.cleaned_data["time_zone"].strip()
+
+
+def posted_id(value: str) -> int | None:
+    """A row id as a page posts it, or None when it is not one: ASCII digits only ("¹" and
+    "٣" are digits to ``str.isdigit`` but not to ``int``) and within a database's bigint."""
+    value = value.strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None

@@ -5,6 +5,7 @@ commit together. After commit a task sends it; a periodic sweep retries what is 
 """
 
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -46,6 +47,12 @@ def _render_plain_text(template_name: str, context: Mapping[str, Any]) -> str:
     return template.render(Context(dict(context), autoescape=False))
 
 
+def one_line(subject: str) -> str:
+    """A subject on one line: runs of spaces, tabs and line breaks made one space. A
+    no-break space (French puts one before a colon) is kept: it is not a place to break."""
+    return re.sub(r"[ \t\r\n\f\v]+", " ", subject).strip()
+
+
 def render_email(
     *, template: str, context: Mapping[str, Any], language: str | None = None
 ) -> RenderedEmail:
@@ -61,7 +68,7 @@ def render_email(
         subject = _render_plain_text(f"email/{template}-subject.txt", context)
         text = _render_plain_text(f"email/{template}-body.txt", context)
         html = render_to_string(f"email/{template}-body.html", context)
-    return RenderedEmail(subject=" ".join(subject.split()), text=text.strip() + "\n", html=html)
+    return RenderedEmail(subject=one_line(subject), text=text.strip() + "\n", html=html)
 
 
 def queue_email(
@@ -90,7 +97,7 @@ def queue_email(
                 key=key,
                 to=to,
                 # A line break in a header would make every attempt to send it fail.
-                subject=" ".join(subject.split())[:300],
+                subject=one_line(subject)[:300],
                 body_text=text,
                 body_html=html,
                 attachments=[a.as_json() for a in attachments],

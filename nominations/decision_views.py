@@ -244,6 +244,7 @@ def decisions(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "counts": selection.tally(rows),
             "outcomes": DecisionForm.base_fields["outcome"].choices,
+            "no_stipend_reason": selection.no_stipend_reason(),
         },
     )
 
@@ -372,8 +373,17 @@ def _promote_page(
     nomination: Nomination,
     preview: selection.PromotionPreview,
 ) -> HttpResponse:
+    cohort = request.cohort
     return render(
         request,
         "nominations/promote_confirm.html",
-        {"cohort": request.cohort, "nomination": nomination, "form": form, "preview": preview},
+        {
+            "cohort": cohort,
+            "nomination": nomination,
+            "form": form,
+            "preview": preview,
+            # the stipend is not offered to whom the call's rule excludes; the server refuses it
+            "may_get_stipend": cohort.may_receive_stipend(nomination.library),
+            "no_stipend_reason": selection.no_stipend_reason(),
+        },
     )

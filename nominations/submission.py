@@ -2,6 +2,7 @@
 and the candidate's confirmation. Views, admin actions and tasks all call these."""
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -59,6 +60,26 @@ def call_of(cohort: Cohort) -> Call | None:
         return cohort.call
     except Call.DoesNotExist:
         return None
+
+
+def call_visible_to(*, cohort: Cohort, user: Any) -> bool:
+    """Whether ``user`` may read the cohort's call: everyone once it is published; before,
+    only those who may edit it (its facilitators, the programme's managers), as a preview."""
+    return cohort.call_is_published or has_cohort_perm(
+        user=user, cohort=cohort, perm=Perm.MANAGE_COHORT
+    )
+
+
+def publish_call(*, cohort: Cohort, by: Any) -> bool:
+    """Make the cohort's call public (listed on the home and calls pages, open to nominations
+    on its dates). Returns False when it was published already."""
+    if not has_cohort_perm(user=by, cohort=cohort, perm=Perm.MANAGE_COHORT):
+        raise PermissionDenied
+    if cohort.call_is_published:
+        return False
+    cohort.call_published_at = timezone.now()
+    cohort.save(update_fields=["call_published_at"])
+    return True
 
 
 def deadline_passed(*, cohort: Cohort, at: datetime | None = None) -> bool:

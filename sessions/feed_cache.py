@@ -13,8 +13,11 @@ What is kept is addressed by what it was built from, never retired by a signal:
   who sees the same events in the same language shares one block, so after a change to a
   cohort's event the first poll builds it and every other member's first poll only puts
   their name in;
-- each person's *ETag* under their id and a digest of all of that plus their name: a poll
-  whose state is unchanged answers 304 without building anything.
+- each person's *answer*: the ETag, with the events digest and the block key and name it
+  was built from, and the data version read with that digest. A poll that reads the same
+  data version (PostgreSQL moves it, in the writing transaction, on any write to a table
+  feeds show) needs nothing more; one that reads another compares the digest, and answers
+  304 without building anything when it did not change for this person.
 
 A change anywhere (a save, the admin, ``QuerySet.update()``, a change made while the cache was
 down) changes the digest the next poll reads, so nothing kept before is asked for again; a
@@ -41,8 +44,10 @@ def block_key(*, events_digest: str, language: str, zone: str) -> str:
     )
 
 
-def answer_key(*, person_id: int, block: str, name: str) -> str:
-    return f"calendar:feed-etag:{person_id}:" + _digest(block, name)
+def answer_key(*, person_id: int) -> str:
+    """Where a person's answer is kept: (data version, events digest, what else the body
+    depends on, ETag)."""
+    return f"calendar:feed-answer:{person_id}"
 
 
 def enabled(events_digest: str) -> bool:

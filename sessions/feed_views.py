@@ -7,6 +7,7 @@ import icalendar
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -84,39 +85,45 @@ def _etag(body: bytes, language: str) -> str:
 
 @require_safe
 def feed(request: HttpRequest, person_id: int, secret: str) -> HttpResponse:
-    """A person's calendar (GET and HEAD). One query reads the owner and a digest of every
-    row the calendar shows; what the cache keeps under that digest (:mod:`.feed_cache`)
-    answers the poll, else the calendar is built from the database. No Last-Modified: a
-    date cannot follow a change that touched no timestamp (a bulk update), a digest can."""
-    state = feed_state(person_id=person_id, secret=secret)
+    """A person's calendar (GET and HEAD). One query reads the owner, the data version and,
+    when the version moved since this person's answer was kept, the digest of every row the
+    calendar shows; what the cache keeps under that digest (:mod:`.feed_cache`) answers the
+    poll, else the calendar is built from the database. No Last-Modified: a date cannot
+    follow a change that touched no timestamp (a bulk update), a digest can."""
+    # What is kept for this person first (by the id in the address; nothing is answered
+    # before the secret is checked): the query then reads the digest only if needed.
+    can_keep = settings.CACHE_SHARED and connection.vendor == "postgresql"
+    kept = None
+    if can_keep:
+        answer_key = feed_cache.answer_key(person_id=person_id)
+        kept = feed_cache.lookup([answer_key]).get(answer_key)
+    state = feed_state(
+        person_id=person_id, secret=secret, kept_version=kept[0] if kept is not None else None
+    )
     if state is None:
         return _not_found()
     person = state.person
     language = feed_language(person=person)
-    keeping = feed_cache.enabled(state.events_digest)
-    block = etag = None
+    name = str(person)
+    digest, version = state.events_digest, state.version
+    etag = block = None
+    if not digest and kept is not None and version is not None and kept[0] == version:
+        digest = kept[1]  # nothing a feed shows was written since it was kept
+    keeping = can_keep and feed_cache.enabled(digest)
     if keeping:
         block_key = feed_cache.block_key(
-            events_digest=state.events_digest,
-            language=language,
-            zone=_block_zone(person, state.events_digest),
+            events_digest=digest, language=language, zone=_block_zone(person, digest)
         )
-        answer_key = feed_cache.answer_key(person_id=person.pk, block=block_key, name=str(person))
-        # A calendar app that holds a version nearly always holds this one: ask for the
-        # ETag alone, not the whole calendar.
-        conditional = "HTTP_IF_NONE_MATCH" in request.META
-        kept = feed_cache.lookup([answer_key] if conditional else [answer_key, block_key])
-        etag, block = kept.get(answer_key), kept.get(block_key)
+        if kept is not None and kept[1:3] == (digest, (block_key, name)):
+            etag = kept[3]
     response = None
     if etag is not None:
         response = get_conditional_response(request, etag=quote_etag(etag))
+    fresh: dict[str, object] = {}
     if response is None:
-        fresh: dict[str, object] = {}
-        if block is None and keeping:
+        if keeping:
             block = feed_cache.lookup([block_key]).get(block_key)
-            trusted = etag is not None and block is not None
-        else:
-            trusted = etag is not None
+        trusted = etag is not None and block is not None
         if block is None:
             block = _events_block(person, language)
             if keeping:
@@ -124,14 +131,16 @@ def feed(request: HttpRequest, person_id: int, secret: str) -> HttpResponse:
         body = _body(block, person, language)
         if not trusted:  # the kept ETag stands for this kept block and name; else a digest
             etag = _etag(body, language)
-            if keeping:
-                fresh[answer_key] = etag
-        if fresh:
-            feed_cache.keep(fresh)
         response = get_conditional_response(request, etag=quote_etag(etag))
         if response is None:
             response = HttpResponse(body, content_type=ICS_TYPE)
             response["Content-Disposition"] = 'inline; filename="metlib-circle.ics"'
+    if keeping:
+        answer = (version, digest, (block_key, name), etag)
+        if answer != kept:
+            fresh[answer_key] = answer
+    if fresh:
+        feed_cache.keep(fresh)
     response["ETag"] = quote_etag(etag)
     # The owner's language, not the calendar app's: the body is written in it.
     response["Content-Language"] = language

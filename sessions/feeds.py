@@ -2,11 +2,12 @@
 
 import functools
 import hashlib
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -15,6 +16,8 @@ from cohorts.models import Cohort, Membership, MentoringGroup, Role
 from metlib.languages import language_of
 
 from .models import CalendarFeed, Event, GuestSpeaker, PreparationItem, new_feed_secret
+
+logger = logging.getLogger(__name__)
 
 COHORT_WIDE_ROLES = (Role.FACILITATOR, Role.ADVISOR)
 
@@ -82,11 +85,13 @@ NO_EVENTS = hashlib.md5(b"").hexdigest()  # noqa: S324 - the digest of no events
 
 @dataclass(frozen=True)
 class FeedState:
-    """A feed's owner, and a digest of what their feed shows ("" when the database cannot
-    say, and the feed must be built to know)."""
+    """A feed's owner, and what proves a kept feed current: the data version (moved by
+    PostgreSQL on every write to a table feeds show, see migration 0006) or, where there is
+    none, the digest of what the feed shows ("" when the database cannot say either)."""
 
     person: Any
-    events_digest: str
+    events_digest: str  # "" when the version is the kept answer's, or none can be read
+    version: int | None = None
 
 
 _SOMEONE = -2_000_000_001  # stands for the person's id in the SQL compiled once
@@ -140,51 +145,67 @@ def digest_function() -> tuple[str, str]:
 
 
 def make_digest_function(*, using: str = "default", **kwargs: Any) -> None:
-    """Create the digest function of the running code (after ``migrate``), and drop those
-    of earlier code."""
+    """Create the digest function of the running code (after ``migrate``). Those of earlier
+    code stay: processes still running that code (a rolling deployment) call them."""
     from django.db import connections
 
     target = connections[using]
     if target.vendor != "postgresql":
         return
-    name, create = digest_function()
-    with target.cursor() as cursor:
-        cursor.execute(create)
-        cursor.execute(
-            "SELECT p.oid::regprocedure::text FROM pg_proc p"
-            " WHERE p.proname LIKE 'calendar\\_feed\\_digest\\_%%' AND p.proname <> %s",
-            [name],
-        )
-        for (old,) in cursor.fetchall():
-            cursor.execute(f"DROP FUNCTION IF EXISTS {old}")
+    _name, create = digest_function()
+    try:
+        with transaction.atomic(using=using), target.cursor() as cursor:
+            cursor.execute(create)
+    except DatabaseError:  # say, no right to create functions: polls send the query instead
+        logger.warning("the calendar feeds' digest function could not be made", exc_info=True)
+    _proof_sql.cache_clear()
     _state_sql.cache_clear()
 
 
-def _has_function(name: str) -> bool:
+def _exists(kind: str, name: str) -> bool:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regproc(%s) IS NOT NULL", [name])
+        cursor.execute(f"SELECT {kind}(%s) IS NOT NULL", [name])
         return bool(cursor.fetchone()[0])
+
+
+VERSION_SQL = "(SELECT version FROM calendar_feed_data_version WHERE id = 1)"
+
+
+@functools.cache
+def _proof_sql(vendor: str) -> tuple[str, str, tuple]:
+    """(the data version's SQL or "", the digest's SQL, its parameters with
+    :data:`_SOMEONE`), found once per process."""
+    if vendor != "postgresql":
+        return "", "''", ()
+    version = VERSION_SQL if _exists("to_regclass", "calendar_feed_data_version") else ""
+    name, _create = digest_function()
+    if _exists("to_regproc", name):
+        return version, f"{name}(%s)", (_SOMEONE,)
+    digest, params = _digest_sql()
+    return version, f"({digest})", tuple(params)
+
+
+_KEPT = -2_000_000_002  # stands for the data version of the answer kept for the person
 
 
 @functools.cache
 def _state_sql(vendor: str) -> tuple[str, tuple, tuple]:
-    """(SQL, parameters with :data:`_SOMEONE` for the person's id, the user's fields) of
-    :func:`feed_state`, made once per process: compiling the ORM's query for every poll
-    cost more than running it."""
+    """(SQL, parameters with :data:`_SOMEONE` for the person's id and :data:`_KEPT` for the
+    kept answer's data version, the user's fields) of :func:`feed_state`, made once per
+    process: compiling the ORM's query for every poll cost more than running it."""
     user_model = get_user_model()
     fields = tuple(user_model._meta.concrete_fields)
     quote = connection.ops.quote_name
     columns = ", ".join(f"u.{quote(field.column)}" for field in fields)
-    digest, params = "''", ()
-    if vendor == "postgresql":
-        name, _create = digest_function()
-        if _has_function(name):
-            digest, params = f"{name}(%s)", (_SOMEONE,)
-        else:
-            digest, params = _digest_sql()
+    version, digest, params = _proof_sql(vendor)
+    if version:  # the digest only when the version moved since the answer was kept
+        proof = f"CASE WHEN {version} = %s THEN '' ELSE {digest} END, {version}"
+        params = (_KEPT, *params)
+    else:
+        proof = f"{digest}, NULL"
     # Names from the models, the person's id as a bound parameter.
     sql = (
-        f"SELECT f.secret, ({digest}), {columns}"  # noqa: S608
+        f"SELECT f.secret, {proof}, {columns}"  # noqa: S608
         f" FROM {quote(CalendarFeed._meta.db_table)} f"
         f" JOIN {quote(user_model._meta.db_table)} u ON u.id = f.person_id"
         " WHERE f.person_id = %s AND u.is_active"
@@ -192,18 +213,20 @@ def _state_sql(vendor: str) -> tuple[str, tuple, tuple]:
     return sql, (*params, _SOMEONE), fields
 
 
-def feed_state(*, person_id: int, secret: str) -> FeedState | None:
-    """The feed's owner and the digest of their events, in one query, when the secret
-    matches; else None (an unknown person, a wrong secret and a rotated one look alike)."""
+def feed_state(*, person_id: int, secret: str, kept_version: int | None = None) -> FeedState | None:
+    """The feed's owner, the data version and the digest of their events (not read when
+    the version is still ``kept_version``: "" then), in one query, when the secret matches;
+    else None (an unknown person, a wrong secret and a rotated one look alike)."""
     sql, template, fields = _state_sql(connection.vendor)
-    params = [person_id if value == _SOMEONE else value for value in template]
+    stands_for = {_SOMEONE: person_id, _KEPT: -1 if kept_version is None else kept_version}
+    params = [stands_for.get(v, v) if isinstance(v, int) else v for v in template]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         constant_time_compare(secret, new_feed_secret())  # same work either way
         return None
-    feed_secret, digest, *values = row
+    feed_secret, digest, version, *values = row
     if not constant_time_compare(secret, feed_secret):
         return None
     values = [
@@ -211,7 +234,17 @@ def feed_state(*, person_id: int, secret: str) -> FeedState | None:
         for field, value in zip(fields, values, strict=True)
     ]
     person = get_user_model().from_db(connection.alias, [f.attname for f in fields], values)
-    return FeedState(person=person, events_digest=digest or "")
+    return FeedState(person=person, events_digest=digest or "", version=version)
+
+
+def events_digest(*, person_id: int) -> tuple[str, int | None]:
+    """(the digest of what the person's feed shows, the data version), read together."""
+    version, digest, template = _proof_sql(connection.vendor)
+    params = [person_id if value == _SOMEONE else value for value in template]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {digest}, {version or 'NULL'}", params)
+        found, now = cursor.fetchone()
+    return found or "", now
 
 
 def feed_language(*, person: Any) -> str:

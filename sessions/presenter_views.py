@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from cohorts.permissions import Perm, cohort_perm_required
+from metlib.forms import posted_id
 
 from . import presenters
 
@@ -44,8 +45,8 @@ def _chosen(post: QueryDict, event_ids: list[int]) -> dict[int, list[int]]:
     chosen: dict[int, list[int]] = {event_id: [] for event_id in event_ids}
     for event_id in event_ids:
         for value in post.getlist(f"presenters-{event_id}"):
-            if value.isdigit():
-                chosen[event_id].append(int(value))
+            if (person_id := posted_id(value)) is not None:
+                chosen[event_id].append(person_id)
     return chosen
 
 

@@ -218,3 +218,19 @@ def test_the_suite_runs_on_its_own_settings():
 
     assert os.environ["DJANGO_SETTINGS_MODULE"] == "metlib.test_settings"
     assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.mark.slow
+def test_the_demo_on_sqlite_answers_every_page_its_people_reach(tmp_path):
+    """``make demo`` without PostgreSQL: SQLite refuses some SQL PostgreSQL takes (an ordered
+    UNION once took every signed-in cohort page down), so each demo person walks the site."""
+    environment = clean_environment(tmp_path, DEBUG="1", ALLOWED_HOSTS="127.0.0.1")
+    for command in (["migrate", "--no-input"], ["load_demo"]):
+        result = manage(*command, environment=environment)
+        assert result.returncode == 0, result.stdout + result.stderr
+    script = (ROOT / "tests" / "demo" / "sqlite_crawl.py").read_text()
+    result = manage("shell", "-c", script, environment=environment)
+    assert result.returncode == 0, result.stderr
+    answers = [line.split(" ", 1) for line in result.stdout.splitlines() if line[:1].isdigit()]
+    assert len(answers) > 200, result.stdout
+    assert not [path for status, path in answers if status.startswith("5")], result.stdout

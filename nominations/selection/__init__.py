@@ -21,6 +21,7 @@ from .common import (
     TOLD_STATUSES,
     SelectionRefused,
     StipendBudget,
+    no_stipend_reason,
     selection_settings,
 )
 from .decision_page import (
@@ -77,6 +78,7 @@ __all__ = [
     "decide",
     "decision_rows",
     "enrol_participant",
+    "no_stipend_reason",
     "pin",
     "pins_of",
     "promote_from_waitlist",

@@ -29,15 +29,20 @@ class SelectionRefused(Exception):
         self.message = message
 
 
+def no_stipend_reason() -> str:
+    """Why a nominee the cohort's stipend rule excludes gets no stipend, in one sentence: the
+    pages say it where they would offer one, and the refusal says it too. (Only the Global
+    South rule excludes anyone.)"""
+    return _(
+        "The call gives travel stipends only to nominees whose library is in the "
+        "Global South: this nominee may not receive one."
+    )
+
+
 def refuse_stipend_against_rule(*, nomination: Nomination) -> None:
     """A travel stipend only for a nominee the cohort's stipend rule allows one."""
     if not nomination.cohort.may_receive_stipend(nomination.library):
-        raise SelectionRefused(
-            _(
-                "The call gives travel stipends only to nominees whose library is in the "
-                "Global South: this nominee may not receive one."
-            )
-        )
+        raise SelectionRefused(no_stipend_reason())
 
 
 @dataclass(frozen=True)

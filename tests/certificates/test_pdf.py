@@ -403,3 +403,29 @@ def test_foot_sits_at_the_bottom_of_the_frame_and_the_statement_in_the_middle(wr
     body_bottom = max(bottom for word, _top, bottom in words if word == "conference")
     foot_top = min(top for word, top, _bottom in words if word == "Issued")
     assert abs((title_top - organisation_bottom) - (foot_top - body_bottom)) < 12
+
+
+def test_four_signatories_share_one_row_in_the_full_layout(write_pdf, monkeypatch):
+    """Four signatories with two-line titles fit beside the verification block; the page
+    is not set again in its compact layout (it was, leaving the page mostly empty)."""
+    certificate = CertificateFactory(name="Maria Ελένη Østergård")
+    CertificateSettingsFactory(cohort=certificate.cohort)
+    for position in range(4):
+        SignatoryFactory(
+            cohort=certificate.cohort,
+            name=f"Signer{position} Name",
+            title="Chair of the board of the section",
+            position=position,
+        )
+    layouts = []
+    render_html_pdf = certificate_pdf.render_html_pdf
+
+    def recording(*, html, compact=False):
+        layouts.append("compact" if compact else "full")
+        return render_html_pdf(html=html, compact=compact)
+
+    monkeypatch.setattr(certificate_pdf, "render_html_pdf", recording)
+    words = _word_boxes(write_pdf(certificate))
+
+    assert layouts == ["full"]
+    assert len({top for word, top, _bottom in words if word.startswith("Signer")}) == 1

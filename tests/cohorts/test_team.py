@@ -131,3 +131,28 @@ def test_home_links_a_manager_to_their_programme(client, cohort, manager):
     client.force_login(manager)
     html = client.get(reverse("home")).content.decode()
     assert reverse("cohorts:programme", kwargs={"programme_slug": cohort.programme.slug}) in html
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("en", ["Facilitator", "Advisor", "Mentor"]),
+        ("fr", ["Animateur", "Conseiller", "Mentor"]),
+        ("ru", ["Фасилитатор", "Эксперт", "Наставник"]),
+    ],
+)
+def test_the_role_choices_read_as_labels_and_messages_keep_lowercase(
+    client, cohort, manager, language, labels
+):
+    manager.language = language
+    manager.save(update_fields=["language"])
+    client.force_login(manager)
+    html = client.get(team_url(cohort)).content.decode()
+    for value, label in zip(["facilitator", "advisor", "mentor"], labels, strict=True):
+        assert f'<option value="{value}">{label}</option>' in html
+    if language == "en":
+        response = client.post(
+            team_url(cohort), {"email": "mentor@example.org", "role": "mentor"}, follow=True
+        )
+        assert "mentor@example.org is mentor of this cohort" in response.content.decode()
+        assert "<td>Mentor<form" in response.content.decode()  # the team's table, capitalised

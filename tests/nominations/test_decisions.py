@@ -1076,3 +1076,56 @@ def test_decisions_page_marks_nominees_the_stipend_rule_gives_none(
     client.force_login(facilitator)
     page = client.get(url("decisions", cohort)).content.decode()
     assert page.count("the call's stipend rule gives no stipend") == 1  # Bo, from Sweden
+
+
+def row_of(page, nomination):
+    """The decisions page's table row of ``nomination``."""
+    start = page.index(f'id="nomination-{nomination.pk}"')
+    return page[start : page.index("</tr>", start)]
+
+
+NO_STIPEND = (
+    "The call gives travel stipends only to nominees whose library is in the Global South: "
+    "this nominee may not receive one."
+)
+
+
+def test_the_draft_form_offers_a_stipend_only_to_whom_the_rule_gives_one(
+    client, cohort, trio, facilitator
+):
+    client.force_login(facilitator)
+    page = client.get(url("decisions", cohort)).content.decode()
+
+    sweden, brazil = row_of(page, trio["bo"]), row_of(page, trio["ana"])
+    assert 'name="stipend_awarded"' not in sweden
+    assert NO_STIPEND in sweden
+    assert 'name="stipend_awarded"' in brazil
+    assert NO_STIPEND not in brazil
+
+
+def test_promotion_offers_a_stipend_only_to_whom_the_rule_gives_one(
+    client, cohort, make, facilitator, django_capture_on_commit_callbacks
+):
+    eli = make("Eli", 3, country="RS", stipend=True)  # Serbia: not in the Global South
+    dia = make("Dia", 2, country="MX", stipend=True)
+    for nomination in (eli, dia):
+        selection.decide(nomination=nomination, by=facilitator, outcome=Outcome.WAITLISTED)
+    publish(cohort, facilitator, django_capture_on_commit_callbacks)
+    client.force_login(facilitator)
+
+    page = client.get(url("decisions", cohort)).content.decode()
+    assert 'name="stipend_awarded"' not in row_of(page, eli)
+    assert NO_STIPEND in row_of(page, eli)
+    assert 'name="stipend_awarded"' in row_of(page, dia)
+    for nomination, offered in ((eli, False), (dia, True)):
+        step = client.post(url("promote", cohort, pk=nomination.pk), {"note": "Next in line."})
+        text = step.content.decode()
+        assert step.status_code == 200
+        assert ('name="stipend_awarded"' in text) is offered
+        assert (NO_STIPEND in text) is not offered
+        assert "Next in line." in text  # what was typed stays
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("promote", cohort, pk=eli.pk), {"note": "Next in line.", "confirm": "yes"})
+    eli.refresh_from_db()
+    assert (eli.status, eli.decision.stipend_awarded) == (Status.ACCEPTED, False)

@@ -300,8 +300,15 @@ def test_feed_queries_do_not_grow_with_events(client, cohort, participant, make_
 @pytest.mark.parametrize("count", [5, 200])
 def test_feed_query_count(client, cohort, participant, django_assert_num_queries, count):
     url = feed_url(feed_of(person=participant))
+    client.get(url)  # once per process: whether the digest function is in the database
     for _ in range(count):
         EventFactory(cohort=cohort)
-    # feed + owner + digest of the events, events, presenters, preparation, guest speakers
+    # feed + owner + data version + digest, events, presenters, preparation, guest speakers
     with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
+    # Polled again, warm or conditional: the owner and the digest, whatever the year's size.
+    etag = client.get(url)["ETag"]
+    with django_assert_num_queries(1):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(1):
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304

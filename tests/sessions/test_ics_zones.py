@@ -10,11 +10,12 @@ import icalendar
 import pytest
 import vobject
 from dateutil import tz as dateutil_tz
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from cohorts.models import Role
 from metlib.models import Email
-from sessions.feeds import feed_of, feed_state
+from sessions.feeds import events_digest, feed_of, feed_state
 from sessions.ics_zones import vtimezone_ical, yearly_rule
 from sessions.invitations import queue_invitations
 from sessions.models import CalendarDelivery, Event
@@ -233,15 +234,15 @@ def test_feed_state_in_one_query_and_the_same_until_a_change(
         with django_assert_num_queries(1):
             state = feed_state(person_id=someone.pk, secret=secret)
         assert state.person == someone
-        assert state.events_digest
+        assert state.version
+        assert events_digest(person_id=someone.pk)[0]
         assert feed_state(person_id=someone.pk, secret="wrong") is None
-    before = feed_state(person_id=person.pk, secret=feed_of(person=person).secret)
+    before = events_digest(person_id=person.pk)[0]
     Event.objects.filter(pk=event.pk).update(place="Room 2")  # no signal, no timestamp
-    after = feed_state(person_id=person.pk, secret=feed_of(person=person).secret)
-    assert after.events_digest != before.events_digest
+    assert events_digest(person_id=person.pk)[0] != before
 
 
-def test_304_in_one_query_and_a_change_elsewhere_changes_nothing(
+def test_304_in_one_query_and_a_change_elsewhere_builds_nothing(
     client, cohort, make_member, django_assert_num_queries
 ):
     person = make_member(cohort, Role.PARTICIPANT)
@@ -254,22 +255,54 @@ def test_304_in_one_query_and_a_change_elsewhere_changes_nothing(
     with django_assert_num_queries(1):  # the body is kept too
         assert client.get(url).status_code == 200
     EventFactory(cohort=CohortFactory())  # a change elsewhere: this feed is still current
+    with django_assert_num_queries(1):  # the version moved: the digest, in the same query
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
     with django_assert_num_queries(1):
         assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
-def test_the_digest_function_of_this_code_is_in_the_database():
-    """``migrate`` made it; polls call it rather than send (and plan) the whole query."""
+def test_the_digest_function_and_the_data_version_are_in_the_database():
+    """``migrate`` made them; polls read the version with the owner, and call the function
+    rather than send (and plan) the whole query when it moved."""
     from django.db import connection
 
-    from sessions.feeds import _state_sql, digest_function
+    from sessions.feeds import VERSION_SQL, _proof_sql, _state_sql, digest_function
 
     name, _create = digest_function()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regproc(%s) IS NOT NULL", [name])
-        assert cursor.fetchone()[0]
+    _proof_sql.cache_clear()
     _state_sql.cache_clear()
-    assert f"{name}(%s)" in _state_sql(connection.vendor)[0]
+    version, digest, _params = _proof_sql(connection.vendor)
+    assert version == VERSION_SQL
+    assert digest == f"{name}(%s)"
+    assert VERSION_SQL in _state_sql(connection.vendor)[0]
+
+
+def test_the_data_version_moves_with_every_kind_of_write(cohort, make_member):
+    from sessions.feeds import events_digest
+
+    person = make_member(cohort, Role.PARTICIPANT)
+    event = EventFactory(cohort=cohort)
+
+    def version() -> int:
+        return events_digest(person_id=person.pk)[1]
+
+    writes = [
+        lambda: Event.objects.filter(pk=event.pk).update(place="Room 2"),
+        lambda: event.presenters.add(UserFactory()),
+        lambda: get_user_model().objects.filter(pk=person.pk).update(display_name="New name"),
+        lambda: get_user_model().objects.filter(pk=person.pk).update(language="fr"),
+        lambda: CohortFactory(),
+        lambda: MembershipFactory(user=person, cohort=CohortFactory(), role=Role.PARTICIPANT),
+    ]
+    for write in writes:
+        before = version()
+        write()
+        assert version() > before
+    before = version()
+    from django.utils import timezone
+
+    get_user_model().objects.filter(pk=person.pk).update(last_login=timezone.now())
+    assert version() == before  # a sign-in shows in no calendar
 
 
 def test_the_function_and_the_query_give_the_same_digest(cohort, make_member):
@@ -279,14 +312,13 @@ def test_the_function_and_the_query_give_the_same_digest(cohort, make_member):
 
     person = make_member(cohort, Role.PARTICIPANT)
     EventFactory(cohort=cohort).presenters.add(UserFactory(display_name="Présentatrice"))
-    secret = feed_of(person=person).secret
-    feeds._state_sql.cache_clear()
-    by_function = feed_state(person_id=person.pk, secret=secret).events_digest
+    feeds._proof_sql.cache_clear()
+    by_function = feeds.events_digest(person_id=person.pk)[0]
     name, _create = feeds.digest_function()
     with connection.cursor() as cursor:
         cursor.execute(f"DROP FUNCTION {name}(bigint)")
-    feeds._state_sql.cache_clear()
+    feeds._proof_sql.cache_clear()
     try:
-        assert feed_state(person_id=person.pk, secret=secret).events_digest == by_function
+        assert feeds.events_digest(person_id=person.pk)[0] == by_function
     finally:
         feeds.make_digest_function()

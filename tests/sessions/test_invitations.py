@@ -90,7 +90,11 @@ def test_a_whole_year_is_one_summary_mail_with_the_feed_link(year, people, invit
     stranger = UserFactory()
     for person in people.values():
         summary = mails_to(person)[0]
-        assert summary.subject == f"Invitation: 11 sessions of {year[0].cohort.name}"
+        how = " in your calendar subscription"
+        if person in invited:
+            how = ", their invitations follow"
+        assert summary.subject == f"Your schedule for {year[0].cohort.name}: 11 sessions{how}"
+        assert "Invitation" not in summary.subject
         assert summary.calendar == ""
         assert summary.attachments == []
         assert "Session 1" in summary.body_text
@@ -275,10 +279,11 @@ def test_adding_one_event_tells_the_cohort_once_each(cohort, people, invited):
     )
     for person in people.values():
         (email,) = mails_to(person)
-        assert email.subject == "Invitation: Extra session"
         if person in invited:
+            assert email.subject == "Invitation: Extra session"
             assert single_event(parsed(email)).uid.value == event_uid(event)
         else:
+            assert email.subject == "New session: Extra session"  # no invitation in it
             assert email.calendar == ""
             assert "/calendar/feed/" in email.body_text
 
@@ -300,3 +305,27 @@ def test_the_subscribe_page_keeps_the_choice_and_warns_of_duplicates(client, peo
         assert response.status_code == 200
         assert "Choose one of the three ways." in response.content.decode()
     assert CalendarDelivery.objects.get(person=person).choice == "both"
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        ("fr", "Votre agenda pour {cohort}\u00a0: 11 séances dans votre abonnement au calendrier"),
+        ("ru", "Ваше расписание потока {cohort}: 11 встреч в вашей подписке на календарь"),
+    ],
+)
+def test_the_year_s_summary_subject_is_in_the_reader_s_language_and_plural(
+    cohort, people, language, subject, django_capture_on_commit_callbacks
+):
+    person = people["other"]  # the subscription only
+    person.language = language
+    person.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule.create_events(
+            cohort=cohort,
+            rule=second_tuesdays(),
+            by=people["facilitator"],
+            title_pattern="Session {n}",
+        )
+    (summary,) = mails_to(person)
+    assert summary.subject == subject.format(cohort=cohort.name)

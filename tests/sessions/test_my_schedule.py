@@ -32,6 +32,7 @@ def test_participant_sees_own_cohorts_events_only(client, cohort, participant):
     assert "Ours: leadership" in page
     assert "Theirs: budgeting" not in page
     assert "Read the case study" in page
+    assert "<caption>What to prepare for Ours: leadership</caption>" in page
     assert "https://read.example/case" in page
     assert "25" in page
     assert "Ada Guest" in page
@@ -125,6 +126,7 @@ def test_home_shows_next_event(client, cohort, participant):
     assert "Later session" not in section
     assert "Dropped" not in section
     assert "Watch the intro" in section
+    assert "<caption>What to prepare</caption>" in section
     assert "https://video.example/metlib" in section
     assert "America/New_York" in section
     assert MINE in page
