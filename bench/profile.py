@@ -32,6 +32,9 @@ PAGES = {
     "save": ("POST", "/nominations/{draft}/edit/", "nominator"),  # "Save draft", unchanged
     "pipeline": ("GET", "/cohorts/{slug}/nominations/", "facilitator"),
     "dashboard": ("GET", "/cohorts/{slug}/dashboard/", "facilitator"),  # its year added first
+    # issue 16's 180 x 11 year, added first (bench/scenarios/attendance.py)
+    "attendance": ("GET", "{attendance_list}", "facilitator"),
+    "attendance-sheet": ("GET", "{attendance_sheet}", "facilitator"),
 }
 
 
@@ -135,8 +138,14 @@ def main(argv: list[str] | None = None) -> None:
         from .scenarios.dashboard import dashboard_year
 
         dashboard_year(COHORT_SLUG)
+    paths = {}
+    if args.page.startswith("attendance"):
+        from .scenarios.attendance import attendance_year
+
+        year = attendance_year()
+        paths = {"attendance_list": year.list_path, "attendance_sheet": year.sheet_path}
     method, template, who = PAGES[args.page]
-    path = template.format(slug=COHORT_SLUG, draft=draft.pk)
+    path = template.format(slug=COHORT_SLUG, draft=draft.pk, **paths)
     client = _client(f"{who}@bench.example")
     if method == "POST":
         from .seed import _form_data

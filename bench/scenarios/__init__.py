@@ -7,6 +7,7 @@ scenarios with :func:`bench.registry.scenario`.
 
 from .. import assistant  # the selection assistant's solve times (absolute, no ratio)
 from . import calendar, certificate_batch, certificates, dashboard, nominations, rush, web
+from .attendance import attendance_list  # noqa: F401  (registers the attendance scenarios)
 
 __all__ = [
     "assistant",
