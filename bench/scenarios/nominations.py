@@ -14,9 +14,10 @@ CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 @scenario("nomination form GET", baseline=BARE_VIEW, target=0.20)
 def form_get(ctx: Context) -> Measurement:
-    """A signed-in nominator opens a new nomination form."""
+    """A signed-in nominator opens a new nomination form ("?new": the seed's nominator has a
+    draft, and Nominate alone takes a returning nominator back to it)."""
     request = HttpRequest(
-        "GET", f"/calls/{ctx.seed.cohort_slug}/nominate/", cookies=ctx.seed.nominator_cookies
+        "GET", f"/calls/{ctx.seed.cohort_slug}/nominate/?new", cookies=ctx.seed.nominator_cookies
     )
     ctx.check(request, contains='name="candidate_name"')
     return ctx.http(request)
