@@ -490,3 +490,23 @@ def test_nothing_is_kept_without_a_shared_cache(
     changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert "Bulk renamed" in text_of(changed)
+
+
+def test_a_poll_skips_the_middleware_for_people_but_keeps_the_security_headers(
+    client, event, participant
+):
+    """The feed is answered before the session, locale, auth and messages middleware (a
+    calendar app sends no cookie and the owner's profile decides the language), with the
+    same security headers as every page and nothing that says it varies with a cookie."""
+    client.cookies["django_language"] = "de"
+    url = url_of(participant)
+    etag, _text = held(client, url)
+    for response in (client.get(url), client.get(url, HTTP_IF_NONE_MATCH=etag)):
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert "Content-Security-Policy" in response
+        assert response["Content-Language"] == "en"
+        assert "Cookie" not in response.get("Vary", "")
+        assert not response.cookies
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.post(url).status_code == 405
