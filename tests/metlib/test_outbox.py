@@ -408,8 +408,6 @@ def test_sent_account_mails_lose_their_codes_and_links_after_an_hour():
 
 
 def test_a_subject_is_one_line_and_keeps_its_no_break_spaces():
-    from metlib.outbox import one_line
-
-    assert one_line(" Votre agenda\n\tpour 2027\u00a0:  11 séances ") == (
+    assert outbox.one_line(" Votre agenda\n\tpour 2027\u00a0:  11 séances ") == (
         "Votre agenda pour 2027\u00a0: 11 séances"
     )
