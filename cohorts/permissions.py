@@ -26,7 +26,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Q, Value
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
@@ -88,6 +88,38 @@ def cohort_roles(*, user: Any, cohort: Cohort) -> frozenset[str]:
     return cache[cohort.pk]
 
 
+def cohorts_with_roles(*, user: Any) -> QuerySet[Cohort]:
+    """Cohorts (with their programme) carrying ``user``'s roles in each, so that a page's
+    cohort and the viewer's permissions in it come in one query rather than two. Read the
+    roles with :func:`remember_roles`."""
+    cohorts = Cohort.objects.select_related("programme")
+    if not getattr(user, "is_authenticated", False):
+        return cohorts
+    held = {
+        f"_holds_{role}": Exists(
+            Membership.objects.filter(user_id=user.pk, cohort_id=OuterRef("pk"), role=role)
+        )
+        for role in Role.values
+    }
+    held[f"_holds_{MANAGER}"] = Exists(
+        Programme.managers.through.objects.filter(
+            user_id=user.pk, programme_id=OuterRef("programme_id")
+        )
+    )
+    return cohorts.annotate(**held)
+
+
+def remember_roles(*, user: Any, cohort: Cohort) -> None:
+    """Keep the roles a cohort of :func:`cohorts_with_roles` carries as ``user``'s roles in
+    it, where :func:`cohort_roles` looks first."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    roles = frozenset(
+        role for role in [*Role.values, MANAGER] if getattr(cohort, f"_holds_{role}", False)
+    )
+    user.__dict__.setdefault(_CACHE_ATTR, {})[cohort.pk] = roles
+
+
 def is_programme_manager(*, user: Any, programme: Programme) -> bool:
     """Whether ``user`` manages ``programme`` (superusers manage every programme)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -125,9 +157,10 @@ def cohort_perm_required(perm: Perm) -> Callable[..., Callable[..., HttpResponse
         def wrapped(
             request: HttpRequest, cohort_slug: str, *args: Any, **kwargs: Any
         ) -> HttpResponse:
-            cohort = get_object_or_404(Cohort.objects.select_related("programme"), slug=cohort_slug)
+            cohort = get_object_or_404(cohorts_with_roles(user=request.user), slug=cohort_slug)
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            remember_roles(user=request.user, cohort=cohort)
             if not has_cohort_perm(user=request.user, cohort=cohort, perm=perm):
                 raise PermissionDenied
             request.cohort = cohort  # type: ignore[attr-defined]

@@ -78,7 +78,7 @@ def test_eligibility_page_takes_the_same_queries_at_two_sizes(
             person = make_member(cohort)
             mark(events[:3], person, "present", by=facilitator)
             names.confirm_printed_name(cohort=cohort, person=person, name="A Name")
-        with django_assert_num_queries(16) as captured:
+        with django_assert_num_queries(15) as captured:
             assert client.get(url("eligibility", cohort)).status_code == 200
         return len(captured.captured_queries)
 

@@ -429,7 +429,7 @@ def test_dashboard_of_a_new_cohort_says_what_is_missing(client, cohort, facilita
 def test_dashboard_queries_constant(client, django_assert_num_queries):
     small = build_year(nominations=5, participants=3)
     client.force_login(small.facilitator)
-    with django_assert_num_queries(4) as captured:
+    with django_assert_num_queries(3) as captured:
         assert client.get(url(small.cohort)).status_code == 200
     large = build_year(nominations=60, participants=30)
     client.force_login(large.facilitator)

@@ -106,7 +106,7 @@ def test_exports_queries_constant(client, django_assert_num_queries):
     counts = {}
     for name in ("circle:roster_csv", "circle:attendance_csv"):
         target = reverse(name, kwargs={"cohort_slug": small.cohort.slug})
-        with django_assert_num_queries(5 if name == "circle:roster_csv" else 7) as captured:
+        with django_assert_num_queries(4 if name == "circle:roster_csv" else 6) as captured:
             client.get(target)
         counts[name] = len(captured.captured_queries)
     large = build_year(nominations=60, participants=30)

@@ -2,9 +2,17 @@ import pytest
 from django.urls import reverse
 
 from cohorts.models import Role
-from cohorts.permissions import Perm, cohort_perms, has_cohort_perm
+from cohorts.permissions import (
+    MANAGER,
+    Perm,
+    cohort_perms,
+    cohort_roles,
+    cohorts_with_roles,
+    has_cohort_perm,
+    remember_roles,
+)
 
-from ..factories import CohortFactory, UserFactory
+from ..factories import CohortFactory, MembershipFactory, UserFactory
 
 
 @pytest.mark.parametrize(
@@ -40,6 +48,29 @@ def test_roles_are_read_once_per_user_object(cohort, facilitator, django_assert_
     with django_assert_num_queries(1):
         for perm in Perm:
             has_cohort_perm(user=facilitator, cohort=cohort, perm=perm)
+
+
+def test_roles_read_with_the_cohort_are_the_roles_read_on_their_own(
+    cohort, make_member, django_assert_num_queries
+):
+    advisor_and_mentor = make_member(cohort, Role.ADVISOR)
+    MembershipFactory(user=advisor_and_mentor, cohort=cohort, role=Role.MENTOR)
+    manager = UserFactory()
+    cohort.programme.managers.add(manager)
+    member_elsewhere = make_member(CohortFactory(), Role.FACILITATOR)
+    expected = {
+        advisor_and_mentor: {Role.ADVISOR, Role.MENTOR},
+        manager: {MANAGER},
+        member_elsewhere: set(),
+    }
+    for person, roles in expected.items():
+        assert cohort_roles(user=person, cohort=cohort) == roles
+        fresh = type(person).objects.get(pk=person.pk)  # nothing kept on it yet
+        with django_assert_num_queries(1):
+            loaded = cohorts_with_roles(user=fresh).get(pk=cohort.pk)
+            remember_roles(user=fresh, cohort=loaded)
+            assert cohort_roles(user=fresh, cohort=loaded) == roles
+            assert loaded.programme == cohort.programme
 
 
 def test_cohort_page_refuses_facilitator_of_another_cohort(client, cohort, facilitator):

@@ -184,6 +184,6 @@ def test_roster_queries_do_not_grow_with_members(
     MembershipFactory(cohort=cohort, role=Role.MENTOR)
     client.force_login(facilitator)
     # the viewer, the cohort, the viewer's roles, memberships, the projects
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(roster_url(cohort))
     assert response.content.decode().count('class="card"') == size + 2

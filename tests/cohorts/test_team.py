@@ -123,7 +123,7 @@ def test_team_page_queries_do_not_grow(
     for _ in range(size):
         make_member(cohort, Role.MENTOR)
     client.force_login(facilitator)
-    with django_assert_num_queries(4):  # user, cohort, roles, the team
+    with django_assert_num_queries(3):  # user, the cohort with their roles, the team
         assert client.get(team_url(cohort)).status_code == 200
 
 

@@ -93,7 +93,7 @@ def test_year_of_someone_outside_the_group_hides_its_sessions(client):
 def test_year_queries_constant(client, django_assert_num_queries):
     small = build_year(nominations=2, participants=3)
     client.force_login(small.participants[0])
-    with django_assert_num_queries(12) as captured:  # + the evaluation, if any
+    with django_assert_num_queries(11) as captured:  # + the evaluation, if any
         assert client.get(url(small.cohort)).status_code == 200
     large = build_year(nominations=5, participants=30)
     for event in large.upcoming:

@@ -36,8 +36,8 @@ Action = DecisionEvent.Action
 # cached), cohort, roles, selection (with who published it), nominations (library, nominator,
 # decision and pin joined), their trail, and the ranking's two (its nominations, the reviews
 # with their scores); after publication also the result mails.
-DECISIONS_QUERIES = 8
-DECISIONS_QUERIES_PUBLISHED = 9
+DECISIONS_QUERIES = 7
+DECISIONS_QUERIES_PUBLISHED = 8
 
 
 @pytest.fixture

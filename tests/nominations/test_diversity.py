@@ -440,9 +440,9 @@ def test_cohort_page_links_diversity_when_deciding(client, cohort, facilitator, 
 
 # --- A constant number of queries ---------------------------------------------------------------
 
-# The user (the session is cached), cohort, roles; the selection settings, the nominations
-# (library and decision joined), the cohort's themes, the nominations' themes.
-DIVERSITY_QUERIES = 7
+# The user (the session is cached), the cohort with the roles; the selection settings, the
+# nominations (library and decision joined), the cohort's themes, the nominations' themes.
+DIVERSITY_QUERIES = 6
 
 
 def test_diversity_queries_are_the_same_when_20_or_500_nominations(

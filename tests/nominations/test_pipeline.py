@@ -36,9 +36,9 @@ UTC = dt.UTC
 # plus how many rows match when a filter other than the status narrows them (the counts by
 # status tell otherwise); for the CSV every nomination with library and nominator joined, and
 # their themes.
-LIST_QUERIES = 5
-FILTERED_LIST_QUERIES = 6
-CSV_QUERIES = 5
+LIST_QUERIES = 4
+FILTERED_LIST_QUERIES = 5
+CSV_QUERIES = 4
 
 
 def pipeline_url(cohort):

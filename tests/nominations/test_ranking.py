@@ -347,12 +347,12 @@ def test_cohort_page_links_the_ranking_when_permitted(client, cohort, facilitato
 
 # --- A constant number of queries ---------------------------------------------------------------
 
-# The user (the session is cached), cohort, roles; the criteria, every review with its scores,
-# the nominations (library and decision joined), the advisors who owe reviews.
-FACILITATOR_QUERIES = 7
+# The user (the session is cached), the cohort with the roles; the criteria, every review with
+# its scores, the nominations (library and decision joined), the advisors who owe reviews.
+FACILITATOR_QUERIES = 6
 # An advisor's check adds two: the selection's hidden-scores setting and their own owed reviews;
 # and one more: marking that they have seen the others' scores (their conflicts become final).
-ADVISOR_QUERIES = 10
+ADVISOR_QUERIES = 9
 
 
 @pytest.mark.parametrize("as_advisor", [False, True])

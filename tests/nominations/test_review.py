@@ -31,9 +31,9 @@ Status = Review.Status
 NOW = dt.datetime(2024, 2, 10, 12, 0, tzinfo=dt.UTC)
 
 # Queries of the "my reviews" page, whatever the number of nominations: user (the session is
-# cached), cohort, the advisor's roles, their reviews with nominations and libraries, the
+# cached), the cohort with the advisor's roles, their reviews with nominations and libraries, the
 # selection.
-MY_REVIEWS_QUERIES = 5
+MY_REVIEWS_QUERIES = 4
 
 
 @pytest.fixture(autouse=True)

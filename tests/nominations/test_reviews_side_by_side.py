@@ -23,7 +23,7 @@ from .scored import add_scored_nominations
 # The user (the session is cached), cohort, roles; the criteria, the ranking's two (the
 # nominations with library and decision, every review with its scores), the reviews with their
 # advisors, and their scores.
-REVIEWS_CSV_QUERIES = 8
+REVIEWS_CSV_QUERIES = 7
 
 
 @pytest.fixture

@@ -15,8 +15,9 @@ from tests.factories import CohortFactory, EventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# session, user, roles, participants, sessions, presenters: the same at 5 and at 40
-PAGE_QUERIES = 6
+# session, user, the cohort with the roles, participants, sessions, presenters: the same at 5
+# and at 40
+PAGE_QUERIES = 5
 
 
 def monthly(cohort, count, *, start_days=10, **fields):
