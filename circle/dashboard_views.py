@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cohorts.permissions import Perm, cohort_perm_required, has_cohort_perm
 from metlib.outbox import retry_failed_email
+from metlib.reversing import reverse as reversed_url
 from metlib.spreadsheets import csv_download
 
 from . import exports
@@ -24,16 +25,16 @@ def _facilitator_links(slug: str) -> list[tuple[str, str]]:
     """Every facilitator page of the cohort, as (label, URL)."""
     kwargs = {"cohort_slug": slug}
     return [
-        (_("Nomination pipeline"), reverse("nominations:pipeline", kwargs=kwargs)),
-        (_("Selection"), reverse("nominations:selection_overview", kwargs=kwargs)),
-        (_("Decisions"), reverse("nominations:decisions", kwargs=kwargs)),
-        (_("Calendar"), reverse("calendar:overview", kwargs=kwargs)),
-        (_("Attendance"), reverse("calendar:attendance", kwargs=kwargs)),
-        (_("Mentoring groups"), reverse("circle:mentoring", kwargs=kwargs)),
-        (_("Presenters"), reverse("calendar:presenters", kwargs=kwargs)),
-        (_("Roster (CSV)"), reverse("circle:roster_csv", kwargs=kwargs)),
-        (_("Attendance (CSV)"), reverse("circle:attendance_csv", kwargs=kwargs)),
-        (_("Certificates"), reverse("certificates:eligibility", kwargs=kwargs)),
+        (_("Nomination pipeline"), reversed_url("nominations:pipeline", kwargs=kwargs)),
+        (_("Selection"), reversed_url("nominations:selection_overview", kwargs=kwargs)),
+        (_("Decisions"), reversed_url("nominations:decisions", kwargs=kwargs)),
+        (_("Calendar"), reversed_url("calendar:overview", kwargs=kwargs)),
+        (_("Attendance"), reversed_url("calendar:attendance", kwargs=kwargs)),
+        (_("Mentoring groups"), reversed_url("circle:mentoring", kwargs=kwargs)),
+        (_("Presenters"), reversed_url("calendar:presenters", kwargs=kwargs)),
+        (_("Roster (CSV)"), reversed_url("circle:roster_csv", kwargs=kwargs)),
+        (_("Attendance (CSV)"), reversed_url("circle:attendance_csv", kwargs=kwargs)),
+        (_("Certificates"), reversed_url("certificates:eligibility", kwargs=kwargs)),
     ]
 
 

@@ -119,6 +119,8 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "metlib.context_processors.layout",
             ],
+            # {% url %} that remembers what it reversed (metlib/reversing.py)
+            "builtins": ["metlib.templatetags.urls"],
         },
     },
 ]
