@@ -102,7 +102,7 @@ def _roles_sql() -> str:
     cohort = Cohort._meta.db_table
     bits = " ".join(f"WHEN '{role}' THEN {_ROLE_BITS[role]}" for role in Role.values)
     return (
-        f'(SELECT COALESCE(SUM(CASE m.role {bits} ELSE 0 END), 0)'  # noqa: S608 - constants
+        f"(SELECT COALESCE(SUM(CASE m.role {bits} ELSE 0 END), 0)"  # noqa: S608 - constants
         f" FROM {Membership._meta.db_table} m"
         f' WHERE m.cohort_id = "{cohort}"."id" AND m.user_id = %s)'
         f" + (SELECT COUNT(*) * {_ROLE_BITS[MANAGER]}"

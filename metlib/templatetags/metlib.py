@@ -3,9 +3,12 @@
 import html
 import zoneinfo
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -16,30 +19,31 @@ register = template.Library()
 UTC = zoneinfo.ZoneInfo("UTC")
 
 
-@register.simple_tag(takes_context=True)
-def when(context: template.Context, moment: datetime | None, zone_name: str = "") -> str:
+@register.simple_tag
+def when(moment: datetime | None, zone_name: str = "") -> str:
     """A moment in the viewer's zone, with the given zone beside it when the two differ.
 
-    Renders a ``<time>`` element whose ``datetime`` is the UTC instant, for machines. A page
-    often shows one moment several times (an event in the next events and as its group's next
-    session): each distinct moment is formatted once per request.
+    Renders a ``<time>`` element whose ``datetime`` is the UTC instant, for machines. The
+    markup depends only on the moment, the zones and the language, and pages show the same
+    moments over and over (an event's start on every schedule, a cohort's deadline), so the
+    process formats each once (:func:`_when`).
     """
-    if moment is None:
+    if not moment:  # None, or a variable the page does not have
         return ""
-    viewer_name = timezone.get_current_timezone_name()
-    request = context.get("request")
-    if request is None:
-        return _when(moment, zone_name, viewer_name)
-    formatted: dict[tuple[Any, ...], str] = request.__dict__.setdefault("_metlib_when", {})
-    key = (moment, zone_name, viewer_name, get_language())
-    if key not in formatted:
-        formatted[key] = _when(moment, zone_name, viewer_name)
-    return formatted[key]
+    return _when(moment, zone_name, timezone.get_current_timezone_name(), get_language())
 
 
-def _when(moment: datetime, zone_name: str, viewer_name: str) -> str:
+@receiver(setting_changed)
+def _forget_formatted(**_kwargs: Any) -> None:
+    """Formats, zones or languages may differ after a setting changes (tests)."""
+    _when.cache_clear()
+
+
+@lru_cache(maxsize=4096)
+def _when(moment: datetime, zone_name: str, viewer_name: str, language: str | None) -> str:
     """:func:`when`'s markup, built with f-strings and ``html.escape`` (what ``format_html``
-    gave, without its lazy wrappers)."""
+    gave, without its lazy wrappers). ``viewer_name`` and ``language`` are the active zone's
+    and language's: in the arguments so that each pair has its own remembered markup."""
     viewer_zone = timezone.get_current_timezone()
     local = timezone.localtime(moment, viewer_zone)
     shown = (
