@@ -119,8 +119,10 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "metlib.context_processors.layout",
             ],
-            # {% url %} that remembers what it reversed (metlib/reversing.py)
+            # {% url %} that remembers what it reversed (metlib/reversing.py), and
+            # {% translate "literal" %} that remembers its text per language
             "builtins": ["metlib.templatetags.urls"],
+            "libraries": {"i18n": "metlib.templatetags.remembered_i18n"},
         },
     },
 ]
@@ -345,7 +347,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _prod
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
 # Preloading binds the whole domain and takes months to undo, so it is the operator's opt-in
 # (SECURE_HSTS_PRELOAD=1), not a default; check --deploy need not ask for it (security.W021).
-SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SILENCED_SYSTEM_CHECKS = [
+    "security.W021",
+    # "i18n" names two tag libraries on purpose: ours (metlib/templatetags/remembered_i18n.py,
+    # TEMPLATES' "libraries") takes the place of Django's. A test runs this check and allows
+    # no other label twice.
+    "templates.W003",
+]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", _production)
