@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from circle.dashboard import Stage, cohort_dashboard, cohort_stage
+from circle.dashboard import Stage, _figures_by_orm, cohort_dashboard, cohort_stage
 from cohorts.models import MentoringGroup, Role
 from metlib.models import Email
 from nominations.models import Review, Selection
@@ -439,6 +439,21 @@ def test_dashboard_queries_constant(client, django_assert_num_queries):
     assert "75 nominations by status" in html  # 60 and the 15 accepted of the participants
     assert html.count('<th scope="row">Participant 0') == 30
     assert Review.objects.filter(nomination__cohort=large.cohort, status="assigned").count() == 12
+
+
+@time_machine.travel(NOW, tick=False)
+def test_dashboard_figures_on_sqlite_take_the_same_queries_at_two_sizes(
+    django_assert_num_queries,
+):
+    """The ORM path SQLite runs (the embedded default), measured here on PostgreSQL: its
+    count does not grow with nominations, participants or events."""
+    small = build_year(nominations=5, participants=3)
+    with django_assert_num_queries(18) as captured:
+        _figures_by_orm(cohort=small.cohort)
+    large = build_year(nominations=60, participants=30)
+    with django_assert_num_queries(len(captured.captured_queries)):
+        figures = _figures_by_orm(cohort=large.cohort)
+    assert len(figures["members"]) > 30
 
 
 def test_home_links_facilitators_to_the_dashboard_and_participants_to_their_year(
