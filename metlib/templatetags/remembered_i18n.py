@@ -14,11 +14,24 @@ from typing import Any
 
 from django import template
 from django.templatetags import i18n
+from django.utils import translation
 from django.utils.translation import get_language
 
 register = template.Library()
 register.tags.update(i18n.register.tags)
 register.filters.update(i18n.register.filters)
+
+# The active language, kept in the render context of the template being rendered: reading it
+# from gettext's per-thread state costs more than the lookup it keys.
+_LANGUAGE = "metlib.remembered_i18n.language"
+
+
+def _language(context: template.Context) -> str | None:
+    render_context = context.render_context
+    language = render_context.get(_LANGUAGE)
+    if language is None:
+        language = render_context[_LANGUAGE] = get_language()
+    return language
 
 
 class TranslateNode(i18n.TranslateNode):
@@ -36,7 +49,7 @@ class TranslateNode(i18n.TranslateNode):
     def render(self, context: template.Context) -> str:
         if not self.constant:
             return super().render(context)
-        key = (get_language(), context.autoescape)
+        key = (_language(context), context.autoescape)
         value = self.given.get(key)
         if value is None:
             asvar, self.asvar = self.asvar, None
@@ -59,3 +72,25 @@ def do_translate(parser: template.base.Parser, token: template.base.Token) -> Tr
     return TranslateNode(
         node.filter_expression, node.noop, asvar=node.asvar, message_context=node.message_context
     )
+
+
+class LanguageNode(i18n.LanguageNode):
+    """``{% language %}``: its block's text in another language, so the language kept for
+    the template is set aside while the block renders."""
+
+    def render(self, context: template.Context) -> str:
+        render_context = context.render_context
+        kept = render_context.get(_LANGUAGE)
+        with translation.override(self.language.resolve(context)):
+            render_context[_LANGUAGE] = get_language()
+            try:
+                return self.nodelist.render(context)
+            finally:
+                render_context[_LANGUAGE] = kept
+
+
+@register.tag("language")
+def language(parser: template.base.Parser, token: template.base.Token) -> LanguageNode:
+    """``{% language "fr" %}…{% endlanguage %}``, parsed by Django's tag."""
+    node = i18n.language(parser, token)
+    return LanguageNode(node.nodelist, node.language)

@@ -90,3 +90,12 @@ def test_no_other_tag_library_label_is_taken_twice():
         if warning.id == "templates.W003"
     ]
     assert [warning.msg.split("'")[1] for warning in warnings] == ["i18n"]
+
+
+def test_a_language_block_is_translated_in_its_language():
+    source = (
+        '{% translate "Sign out" %}|{% language "fr" %}{% translate "Sign out" %}'
+        '{% endlanguage %}|{% translate "Sign out" %}'
+    )
+    assert _render(source, "en") == "Sign out|Se déconnecter|Sign out"
+    assert _render(source, "de").split("|")[1] == "Se déconnecter"
