@@ -1,10 +1,12 @@
 """The certificate PDF, checked with tools we did not write: poppler's pdftotext, pdfinfo,
 pdffonts, pdfimages and pdftoppm, qpdf, and zbarimg for the QR code."""
 
+import gc
 import io
 import logging
 import socket
 import subprocess
+import threading
 import unicodedata
 
 import pytest
@@ -243,6 +245,56 @@ def test_fetcher_serves_data_uris():
     response = CertificateFetcher().fetch("data:text/plain;base64,aGVsbG8=")
 
     assert response.read() == b"hello"
+
+
+def test_fetcher_is_built_once_per_thread_and_serves_each_certificate(certificate, write_pdf):
+    first = certificate_pdf._fetcher()
+    write_pdf(certificate)
+    elsewhere = []
+    thread = threading.Thread(target=lambda: elsewhere.append(certificate_pdf._fetcher()))
+    thread.start()
+    thread.join()
+
+    assert certificate_pdf._fetcher() is first
+    assert isinstance(elsewhere[0], CertificateFetcher)
+    assert elsewhere[0] is not first
+
+
+def test_cycle_collector_is_paused_while_rendering_and_running_after(certificate, monkeypatch):
+    during = []
+    render = certificate_pdf._render_html_pdf
+
+    def spy(**kwargs):
+        during.append(gc.isenabled())
+        return render(**kwargs)
+
+    monkeypatch.setattr(certificate_pdf, "_render_html_pdf", spy)
+
+    render_certificate_pdf(certificate=certificate)
+
+    assert during == [False]
+    assert gc.isenabled()
+
+
+def test_cycle_collector_paused_by_someone_else_stays_paused(certificate):
+    gc.disable()
+    try:
+        render_certificate_pdf(certificate=certificate)
+
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_cycle_collector_runs_again_when_a_render_fails(monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr(certificate_pdf, "_render_html_pdf", broken)
+
+    with pytest.raises(RuntimeError):
+        certificate_pdf.render_html_pdf(html="<p>Anna</p>")
+    assert gc.isenabled()
 
 
 def test_fonts_are_subset_by_harfbuzz_when_rendered(certificate, caplog):
