@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .database import analyze
 from .load import Answer, HttpRequest, LoadSettings, fetch, measure_http
 from .registry import Measurement
 from .seed import Seeded
@@ -38,10 +39,12 @@ class Context:
 
     def http(self, request: HttpRequest) -> Measurement:
         """Measure ``request`` under load on the run's gunicorn."""
+        analyze()
         return measure_http(self.base_url, request, self.load)
 
     def call(self, call: Callable[[], object]) -> Measurement:
         """Measure a callable in this process, with the run's durations."""
+        analyze()
         return measure_callable(
             call,
             duration=self.load.duration,

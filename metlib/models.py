@@ -5,6 +5,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +85,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["email"]
+        # Addresses compared without case (a failed mail traced to its cohort's people).
+        indexes = [models.Index(Lower("email"), name="user_email_lower")]
 
     def __str__(self) -> str:
         return self.display_name or self.email

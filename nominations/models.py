@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -210,7 +211,12 @@ class Nomination(models.Model):
         verbose_name = _("nomination")
         verbose_name_plural = _("nominations")
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["cohort", "status"], name="nomination_cohort_status")]
+        indexes = [
+            models.Index(fields=["cohort", "status"], name="nomination_cohort_status"),
+            # A failed mail is traced to a cohort by its address (circle/dashboard.py).
+            models.Index("cohort", Lower("candidate_email"), name="nomination_candidate_email"),
+            models.Index("cohort", Lower("nominator_email"), name="nomination_nominator_email"),
+        ]
 
     def __str__(self) -> str:
         return self.candidate_name or str(_("Untitled nomination"))

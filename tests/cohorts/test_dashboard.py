@@ -8,7 +8,13 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from circle.dashboard import Stage, _figures_by_orm, cohort_dashboard, cohort_stage
+from circle.dashboard import (
+    Stage,
+    _figures_by_orm,
+    cohort_dashboard,
+    cohort_failed_mail,
+    cohort_stage,
+)
 from cohorts.models import MentoringGroup, Role
 from metlib.models import Email
 from nominations.models import Review, Selection
@@ -360,6 +366,36 @@ def test_dashboard_lists_only_failed_mail_of_the_cohort(client):
     assert year.failed_member_mail.to in html
     assert "Somebody else" not in html
     assert other.participants[0].email.upper() not in html
+
+
+def test_failed_mail_is_traced_to_the_cohort_by_each_address_in_any_case(cohort, make_member):
+    member = make_member(cohort, email="member@library.example")
+    nominator = UserFactory(email="account@library.example")
+    NominationFactory(
+        cohort=cohort,
+        nominator=nominator,
+        nominator_email="Director@Library.example",
+        candidate_email="candidate@library.example",
+    )
+    NominationFactory(candidate_email="elsewhere@library.example")  # another cohort's
+
+    def failed(to):
+        return Email.objects.create(
+            key=f"k:{to}", to=to, subject="s", body_text="b", status="failed"
+        )
+
+    ours = {
+        failed(member.email.upper()).pk,
+        failed("CANDIDATE@library.example").pk,
+        failed("director@library.example").pk,
+        failed("Account@Library.Example").pk,
+    }
+    failed("elsewhere@library.example")
+    failed("nobody@library.example")
+    Email.objects.create(key="sent", to=member.email, subject="s", body_text="b", status="sent")
+
+    assert set(cohort_failed_mail(cohort=cohort).values_list("pk", flat=True)) == ours
+    assert {row[0] for row in cohort_dashboard(cohort=cohort).figures["failed_mail"]} == ours
 
 
 @time_machine.travel(NOW, tick=False)
