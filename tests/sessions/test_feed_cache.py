@@ -539,3 +539,21 @@ def test_a_poll_skips_the_middleware_for_people_but_keeps_the_security_headers(
         assert not response.cookies
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert client.post(url).status_code == 405
+
+
+def test_a_kept_answer_is_sent_only_with_the_settings_it_was_built_with(
+    client, event, participant, settings
+):
+    """What a body depends on beyond the database (the site's address, the languages offered,
+    the site's language and zone) is in the kept answer's key: another process's settings
+    build their own."""
+    url = url_of(participant)
+    _etag, before = held(client, url)
+    assert "https://calendar.example.org/" not in before
+    settings.SITE_URL = "https://calendar.example.org"
+    assert "https://calendar.example.org/" in text_of(client.get(url))
+    participant.language = "fr"
+    participant.save()
+    held(client, url)
+    settings.LANGUAGES = [code for code in settings.LANGUAGES if code[0] != "fr"]
+    assert client.get(url)["Content-Language"] == "en"
