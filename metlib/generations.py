@@ -15,8 +15,9 @@ form (``nominations.form_page``) and the facilitator's dashboard (``circle.dashb
 one generation per cohort, moved by its actions, and kept only briefly because its counts
 change with every nomination) read their token from the cache (a :class:`Generation`). The
 calendar feeds (``sessions.feed_cache``), which calendar apps trust for days, take theirs
-from the database itself: a digest of every row the feed shows, read with the feed's owner
-in one query, so that no write (a bulk update, the admin, a change made while the cache was
+from the database itself: a data version its triggers move on every write to what feeds
+show, read with each poll, and a digest of every row the feed shows, read when the version
+moved, so that no write (a bulk update, the admin, a change made while the cache was
 unreachable) can leave a kept feed looking current.
 
 The cache is a help, never a need: when it cannot be reached, :func:`read_many` finds

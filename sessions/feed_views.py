@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.crypto import constant_time_compare
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -22,6 +23,7 @@ from metlib.validators import one_line
 from . import feed_cache
 from .feeds import (
     NO_EVENTS,
+    data_version,
     events_for_person,
     feed_language,
     feed_of,
@@ -83,22 +85,59 @@ def _etag(body: bytes, language: str) -> str:
     return hashlib.sha256(language.encode() + b"\0" + body).hexdigest()[:32]
 
 
+def _kept_response(
+    request: HttpRequest, *, kept: feed_cache.Answer, secret: str
+) -> HttpResponse | None:
+    """The kept answer, when the poll's address has the secret it was kept with and the data
+    version is still the one it was kept with (nothing a feed shows, the secret, the owner's
+    name, language or activity included, was written since); else None."""
+    if kept.version is None or not constant_time_compare(
+        feed_cache.secret_digest(secret), kept.secret_digest
+    ):
+        return None  # a wrong or new secret: the database decides
+    if data_version() != kept.version:
+        return None
+    return _send(request, body=kept.body, etag=kept.etag, language=kept.language)
+
+
+def _send(request: HttpRequest, *, body: bytes, etag: str, language: str) -> HttpResponse:
+    """The feed's answer: 304 when the poll holds ``etag``, else ``body``."""
+    quoted = quote_etag(etag)
+    response = get_conditional_response(request, etag=quoted)
+    if response is None:
+        response = HttpResponse(body, content_type=ICS_TYPE)
+        response["Content-Disposition"] = 'inline; filename="metlib-circle.ics"'
+    response["ETag"] = quoted
+    # The owner's language, not the calendar app's: the body is written in it.
+    response["Content-Language"] = language
+    patch_cache_control(response, private=True, no_cache=True)
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @require_safe
 def feed(request: HttpRequest, person_id: int, secret: str) -> HttpResponse:
-    """A person's calendar (GET and HEAD). One query reads the owner, the data version and,
-    when the version moved since this person's answer was kept, the digest of every row the
-    calendar shows; what the cache keeps under that digest (:mod:`.feed_cache`) answers the
-    poll, else the calendar is built from the database. No Last-Modified: a date cannot
-    follow a change that touched no timestamp (a bulk update), a digest can."""
+    """A person's calendar (GET and HEAD). The answer kept for this person
+    (:mod:`.feed_cache`) is sent when the data version proves it current (one small query);
+    else one query reads the owner, the data version and, when the version moved since the
+    answer was kept, the digest of every row the calendar shows; what the cache keeps under
+    that digest answers the poll, else the calendar is built from the database. No
+    Last-Modified: a date cannot follow a change that touched no timestamp (a bulk update),
+    a digest can."""
     # What is kept for this person first (by the id in the address; nothing is answered
-    # before the secret is checked): the query then reads the digest only if needed.
+    # before the secret is checked).
     can_keep = settings.CACHE_SHARED and connection.vendor == "postgresql"
     kept = None
     if can_keep:
         answer_key = feed_cache.answer_key(person_id=person_id)
         kept = feed_cache.lookup([answer_key]).get(answer_key)
+        if not isinstance(kept, feed_cache.Answer):
+            kept = None
+        if kept is not None and (response := _kept_response(request, kept=kept, secret=secret)):
+            return response
     state = feed_state(
-        person_id=person_id, secret=secret, kept_version=kept[0] if kept is not None else None
+        person_id=person_id, secret=secret, kept_version=kept.version if kept else None
     )
     if state is None:
         return _not_found()
@@ -106,48 +145,41 @@ def feed(request: HttpRequest, person_id: int, secret: str) -> HttpResponse:
     language = feed_language(person=person)
     name = str(person)
     digest, version = state.events_digest, state.version
-    etag = block = None
-    if not digest and kept is not None and version is not None and kept[0] == version:
-        digest = kept[1]  # nothing a feed shows was written since it was kept
+    if not digest and kept is not None and version is not None and kept.version == version:
+        digest = kept.events_digest  # nothing a feed shows was written since it was kept
     keeping = can_keep and feed_cache.enabled(digest)
+    body = None
     if keeping:
         block_key = feed_cache.block_key(
             events_digest=digest, language=language, zone=_block_zone(person, digest)
         )
-        if kept is not None and kept[1:3] == (digest, (block_key, name)):
-            etag = kept[3]
-    response = None
-    if etag is not None:
-        response = get_conditional_response(request, etag=quote_etag(etag))
+        made_of = (block_key, name)
+        if kept is not None and (kept.events_digest, kept.made_of) == (digest, made_of):
+            body, etag = kept.body, kept.etag  # the same block and name: the same bytes
     fresh: dict[str, object] = {}
-    if response is None:
-        if keeping:
-            block = feed_cache.lookup([block_key]).get(block_key)
-        trusted = etag is not None and block is not None
+    if body is None:
+        block = feed_cache.lookup([block_key]).get(block_key) if keeping else None
         if block is None:
             block = _events_block(person, language)
             if keeping:
                 fresh[block_key] = block
         body = _body(block, person, language)
-        if not trusted:  # the kept ETag stands for this kept block and name; else a digest
-            etag = _etag(body, language)
-        response = get_conditional_response(request, etag=quote_etag(etag))
-        if response is None:
-            response = HttpResponse(body, content_type=ICS_TYPE)
-            response["Content-Disposition"] = 'inline; filename="metlib-circle.ics"'
+        etag = _etag(body, language)
     if keeping:
-        answer = (version, digest, (block_key, name), etag)
+        answer = feed_cache.Answer(
+            version=version,
+            events_digest=digest,
+            made_of=made_of,
+            etag=etag,
+            secret_digest=feed_cache.secret_digest(secret),
+            language=language,
+            body=body,
+        )
         if answer != kept:
             fresh[answer_key] = answer
     if fresh:
         feed_cache.keep(fresh)
-    response["ETag"] = quote_etag(etag)
-    # The owner's language, not the calendar app's: the body is written in it.
-    response["Content-Language"] = language
-    patch_cache_control(response, private=True, no_cache=True)
-    response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return _send(request, body=body, etag=etag, language=language)
 
 
 @require_safe

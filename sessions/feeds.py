@@ -237,6 +237,17 @@ def feed_state(*, person_id: int, secret: str, kept_version: int | None = None) 
     return FeedState(person=person, events_digest=digest or "", version=version)
 
 
+def data_version() -> int | None:
+    """The data version now, by one read of its single row; None where there is none
+    (not PostgreSQL, or before migrate made it)."""
+    version, _digest, _params = _proof_sql(connection.vendor)
+    if not version:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {version}")
+        return cursor.fetchone()[0]
+
+
 def events_digest(*, person_id: int) -> tuple[str, int | None]:
     """(the digest of what the person's feed shows, the data version), read together."""
     version, digest, template = _proof_sql(connection.vendor)

@@ -411,8 +411,9 @@ def test_a_change_elsewhere_leaves_the_feed_held(
     client, event, participant, django_assert_num_queries
 ):
     """Another cohort's event, a sign-in, someone else's profile: nothing this feed shows,
-    so the calendar app keeps its copy (304) and nothing is built: one query (the data
-    version moved, so the same query read the digest, which did not)."""
+    so the calendar app keeps its copy (304) and nothing is built: two queries (the data
+    version moved, so the owner and the digest are read, and the digest did not), then one
+    (the version alone) for every poll until the next change."""
     url = url_of(participant)
     etag, _text = held(client, url)
     elsewhere = EventFactory(cohort=CohortFactory(), title="Elsewhere")
@@ -420,10 +421,37 @@ def test_a_change_elsewhere_leaves_the_feed_held(
     participant.last_login = timezone.now()
     participant.save(update_fields=["last_login"])
     UserFactory(display_name="Someone else")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
     with django_assert_num_queries(1):
         assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    with django_assert_num_queries(1):
+        assert client.get(url).status_code == 200
+
+
+def test_a_warm_poll_is_one_query_and_one_cache_read(
+    client, event, participant, monkeypatch, django_assert_num_queries
+):
+    """Nothing changed: the kept answer (body, ETag, language) is sent after one read of
+    the cache and one of the data version, and it is the answer built afresh, byte for
+    byte, headers included."""
+    from sessions import feed_cache
+
+    url = url_of(participant)
+    held(client, url)
+    built = client.get(url)
+    reads: list[list[str]] = []
+    read_many = feed_cache.read_many
+    monkeypatch.setattr(feed_cache, "read_many", lambda keys: reads.append(keys) or read_many(keys))
+    with django_assert_num_queries(2) as queries:  # one per poll
+        kept = client.get(url)
+        not_modified = client.get(url, HTTP_IF_NONE_MATCH=built["ETag"])
+    assert len(reads) == 2  # one per poll
+    assert all("calendar_feed_data_version" in q["sql"] for q in queries.captured_queries)
+    assert kept.status_code == 200
+    assert not_modified.status_code == 304
+    assert kept.content == built.content
+    assert dict(kept.items()) == dict(built.items())
 
 
 def test_a_change_that_shows_nothing_new_still_gives_304(client, event, participant):
@@ -460,7 +488,8 @@ def test_the_first_poll_after_a_change_builds_once_for_everyone(
     client, cohort, event, make_member, django_assert_num_queries
 ):
     """After a change to a cohort's event, the first member's poll builds the calendar;
-    every other member's first poll only puts their name in (one query)."""
+    every other member's first poll only puts their name in (two queries: the data version,
+    which moved, then the owner with the digest)."""
     zones = ("Europe/Helsinki", "America/Bogota", "Asia/Kolkata")  # the block is shared
     members = [make_member(cohort, Role.PARTICIPANT, time_zone=zone) for zone in zones]
     urls = [url_of(member) for member in members]
@@ -470,7 +499,7 @@ def test_the_first_poll_after_a_change_builds_once_for_everyone(
     first = client.get(urls[0])
     assert "Changed for everyone" in text_of(first)
     for url, member in zip(urls[1:], members[1:], strict=True):
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(2):
             response = client.get(url)
         assert "Changed for everyone" in text_of(response)
         assert str(member) in text_of(response)
@@ -510,3 +539,21 @@ def test_a_poll_skips_the_middleware_for_people_but_keeps_the_security_headers(
         assert not response.cookies
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert client.post(url).status_code == 405
+
+
+def test_a_kept_answer_is_sent_only_with_the_settings_it_was_built_with(
+    client, event, participant, settings
+):
+    """What a body depends on beyond the database (the site's address, the languages offered,
+    the site's language and zone) is in the kept answer's key: another process's settings
+    build their own."""
+    url = url_of(participant)
+    _etag, before = held(client, url)
+    assert "https://calendar.example.org/" not in before
+    settings.SITE_URL = "https://calendar.example.org"
+    assert "https://calendar.example.org/" in text_of(client.get(url))
+    participant.language = "fr"
+    participant.save()
+    held(client, url)
+    settings.LANGUAGES = [code for code in settings.LANGUAGES if code[0] != "fr"]
+    assert client.get(url)["Content-Language"] == "en"
