@@ -388,11 +388,18 @@ SELECT
      FROM {_table(Attendance)} a JOIN {_table(Event)} ev ON ev.id = a.event_id
     WHERE ev.cohort_id = c.id) AS marks,
   (SELECT json_agg(json_build_array(m.key, m.status) ORDER BY m.id)
-     FROM {_table(Email)} m
-     JOIN (SELECT ev.uid FROM {_table(Event)} ev
+     FROM (SELECT ev.uid FROM {_table(Event)} ev
             WHERE ev.cohort_id = c.id AND ev.status <> %(cancelled)s AND ev.starts_at > %(now)s
             ORDER BY ev.starts_at, ev.id LIMIT {NEXT_EVENTS}) up
-       ON m.key LIKE 'reminder:' || up.uid::text || ':%%') AS reminder_mails,
+     -- Each event's keys, from "reminder:<uid>:" up to "reminder:<uid>;" (the next
+     -- character): a range the key's pattern index answers, event by event (OFFSET 0 keeps
+     -- the subquery apart, planned for one event). A LIKE with a pattern built from a
+     -- column cannot use the index, and read the whole outbox, which keeps every mail.
+     CROSS JOIN LATERAL (
+       SELECT m.id, m.key, m.status FROM {_table(Email)} m
+        WHERE m.key ~>=~ ('reminder:' || up.uid::text || ':')
+          AND m.key ~<~ ('reminder:' || up.uid::text || ';')
+        OFFSET 0) m) AS reminder_mails,
   (SELECT json_agg(json_build_array(f.id, f.subject, f."to", f.created_at, f.last_error)
           ORDER BY f.created_at DESC, f.id DESC)
      FROM (SELECT m.id, m.subject, m."to", m.created_at, m.last_error FROM {_table(Email)} m

@@ -148,7 +148,14 @@ class Email(models.Model):
                 fields=["next_attempt_at"],
                 condition=models.Q(status="pending"),
                 name="email_pending_due",
-            )
+            ),
+            # The few that failed, newest first (the dashboard's "mail that failed"), found
+            # without reading the whole outbox, which keeps every mail ever sent.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=models.Q(status="failed"),
+                name="email_failed_newest",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -148,6 +148,12 @@ elif envbool("DATABASE_PREPARED_STATEMENTS", True):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=envint("DATABASE_PREPARE_THRESHOLD", 5)
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: it pays off for long analytical queries, never for a page's. The
+    # planner turns it on by estimated cost, and the dashboard's statement crossed the line
+    # with a few thousand mails in the outbox: 86 ms of compiling on every visit.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
