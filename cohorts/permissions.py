@@ -26,7 +26,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -63,32 +63,6 @@ GRANTS: dict[str, frozenset[Perm]] = {
 
 _CACHE_ATTR = "_cohort_roles_cache"
 
-
-def cohort_roles(*, user: Any, cohort: Cohort) -> frozenset[str]:
-    """The roles ``user`` holds in ``cohort`` (with :data:`MANAGER` for a manager of its
-    programme), read in one query once per user object."""
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    cache: dict[int, frozenset[str]] = user.__dict__.setdefault(_CACHE_ATTR, {})
-    if cohort.pk not in cache:
-        # Unordered: SQLite refuses ORDER BY (a model's default ordering) inside a UNION.
-        roles = (
-            Membership.objects.filter(user=user, cohort=cohort)
-            .order_by()
-            .values_list("role", flat=True)
-        )
-        managed = (
-            Programme.managers.through.objects.filter(
-                user_id=user.pk, programme_id=cohort.programme_id
-            )
-            .annotate(role=Value(MANAGER, output_field=CharField()))
-            .order_by()
-            .values_list("role", flat=True)
-        )
-        cache[cohort.pk] = frozenset(roles.union(managed))
-    return cache[cohort.pk]
-
-
 # Each role as a bit, for reading all of a person's roles in a cohort as one number.
 _ROLE_BITS = {role: 1 << i for i, role in enumerate([*Role.values, MANAGER])}
 
@@ -98,7 +72,7 @@ def _roles_sql() -> str:
     the person (the one parameter, twice) holds in it: one subquery each for memberships and
     programme managers, plain SQL that PostgreSQL and SQLite both read. Written out rather
     than built from five ``Exists``: those cost more to build and compile than the two
-    queries they replace."""
+    queries (the cohort, then the roles) that a cohort's page made before."""
     cohort = Cohort._meta.db_table
     bits = " ".join(f"WHEN '{role}' THEN {_ROLE_BITS[role]}" for role in Role.values)
     return (
@@ -111,6 +85,32 @@ def _roles_sql() -> str:
     )
 
 
+def _with_role_bits(cohorts: QuerySet[Cohort], *, user: Any) -> QuerySet[Cohort]:
+    # The unique constraints (user, cohort, role) and (programme, user) keep each bit single.
+    return cohorts.annotate(_role_bits=RawSQL(_roles_sql(), [user.pk, user.pk]))  # noqa: S611
+
+
+def _roles_of(bits: int) -> frozenset[str]:
+    return frozenset(role for role, bit in _ROLE_BITS.items() if bits & bit)
+
+
+def cohort_roles(*, user: Any, cohort: Cohort) -> frozenset[str]:
+    """The roles ``user`` holds in ``cohort`` (with :data:`MANAGER` for a manager of its
+    programme), read in one query once per user object, or with the cohort itself
+    (:func:`cohorts_with_roles`)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cache: dict[int, frozenset[str]] = user.__dict__.setdefault(_CACHE_ATTR, {})
+    if cohort.pk not in cache:
+        bits = (
+            _with_role_bits(Cohort.objects.filter(pk=cohort.pk), user=user)
+            .values_list("_role_bits", flat=True)
+            .first()
+        )
+        cache[cohort.pk] = _roles_of(bits or 0)
+    return cache[cohort.pk]
+
+
 def cohorts_with_roles(*, user: Any) -> QuerySet[Cohort]:
     """Cohorts (with their programme) carrying ``user``'s roles in each, so that a page's
     cohort and the viewer's permissions in it come in one query rather than two. Read the
@@ -118,8 +118,7 @@ def cohorts_with_roles(*, user: Any) -> QuerySet[Cohort]:
     cohorts = Cohort.objects.select_related("programme")
     if not getattr(user, "is_authenticated", False):
         return cohorts
-    # The unique constraints (user, cohort, role) and (programme, user) keep each bit single.
-    return cohorts.annotate(_role_bits=RawSQL(_roles_sql(), [user.pk, user.pk]))  # noqa: S611
+    return _with_role_bits(cohorts, user=user)
 
 
 def remember_roles(*, user: Any, cohort: Cohort) -> None:
@@ -127,9 +126,8 @@ def remember_roles(*, user: Any, cohort: Cohort) -> None:
     it, where :func:`cohort_roles` looks first."""
     if not getattr(user, "is_authenticated", False):
         return
-    held = getattr(cohort, "_role_bits", 0)
-    user.__dict__.setdefault(_CACHE_ATTR, {})[cohort.pk] = frozenset(
-        role for role, bit in _ROLE_BITS.items() if held & bit
+    user.__dict__.setdefault(_CACHE_ATTR, {})[cohort.pk] = _roles_of(
+        getattr(cohort, "_role_bits", 0)
     )
 
 
