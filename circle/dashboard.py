@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_countries import countries as country_names
 
 from certificates.eligibility import (
     DEFAULT_MENTORING_MINIMUM,
@@ -33,6 +32,7 @@ from cohorts.evaluation_models import Evaluation, EvaluationAnswer
 from cohorts.geography import geography_of
 from cohorts.models import Cohort, Library, Membership, MentoringGroup, Role
 from metlib.charts import Chart, Row, Series
+from metlib.labels import choice_labels, country_name
 from metlib.models import Email, User
 from nominations.models import Nomination, Review, Selection
 from sessions.feeds import COHORT_WIDE_ROLES
@@ -94,15 +94,15 @@ class StageStep:
 
 
 def stage_steps(stage: Stage) -> list[StageStep]:
-    values = list(Stage.values)
-    here = values.index(stage.value)
+    labels = choice_labels(Stage)
+    here = list(labels).index(stage)
     return [
         StageStep(
             value=value,
-            label=str(label),
+            label=label,
             state="done" if i < here else "current" if i == here else "todo",
         )
-        for i, (value, label) in enumerate(Stage.choices)
+        for i, (value, label) in enumerate(labels.items())
     ]
 
 
@@ -261,15 +261,61 @@ def _event_label(event: EventRow, cohort: Cohort) -> str:
     return f"{event.title} ({day.isoformat()})"
 
 
-def _line(label: str, statuses: Iterable[str]) -> AttendanceLine:
-    tally = Counter(statuses)
+_MARKS = (Attendance.Status.PRESENT, Attendance.Status.EXCUSED, Attendance.Status.ABSENT)
+_NOBODY: frozenset[int] = frozenset()
+
+
+def _line(label: str, expected: set[int], marked: dict[str, frozenset[int]]) -> AttendanceLine:
+    """Attendance of one event: of the people ``expected``, those marked with each status
+    (``marked``: the people per status; one mark per person and event)."""
+    present, excused, absent = (len(expected & marked.get(s, _NOBODY)) for s in _MARKS)
     return AttendanceLine(
         label=label,
-        present=tally[Attendance.Status.PRESENT],
-        excused=tally[Attendance.Status.EXCUSED],
-        absent=tally[Attendance.Status.ABSENT],
-        unrecorded=tally[""],
+        present=present,
+        excused=excused,
+        absent=absent,
+        unrecorded=len(expected) - present - excused - absent,
     )
+
+
+def _summed(label: str, lines: Iterable[AttendanceLine]) -> AttendanceLine:
+    lines = list(lines)
+    return AttendanceLine(
+        label=label,
+        present=sum(line.present for line in lines),
+        excused=sum(line.excused for line in lines),
+        absent=sum(line.absent for line in lines),
+        unrecorded=sum(line.unrecorded for line in lines),
+    )
+
+
+def _person_lines(
+    people: list["MemberRow"],
+    past: list["EventRow"],
+    expected: dict[int, set[int]],
+    marked: dict[int, dict[str, frozenset[int]]],
+) -> list[AttendanceLine]:
+    """Each participant's attendance over the past events they were expected at, counted
+    event by event (a set and a C-counted update each) rather than person by event."""
+    counted = {status: Counter[int]() for status in (*_MARKS, "")}
+    for event in past:
+        people_expected = expected[event.pk]
+        counted[""].update(people_expected)
+        for status in _MARKS:
+            counted[status].update(people_expected & marked.get(event.pk, {}).get(status, _NOBODY))
+    lines = []
+    for person in people:
+        present, excused, absent = (counted[s][person.user_id] for s in _MARKS)
+        lines.append(
+            AttendanceLine(
+                label=person.name,
+                present=present,
+                excused=excused,
+                absent=absent,
+                unrecorded=counted[""][person.user_id] - present - excused - absent,
+            )
+        )
+    return lines
 
 
 def _expected(
@@ -384,9 +430,11 @@ SELECT
           ORDER BY g.name)
      FROM {_table(MentoringGroup)} g JOIN {_table(User)} mu ON mu.id = g.mentor_id
     WHERE g.cohort_id = c.id) AS groups,
-  (SELECT json_agg(json_build_array(a.event_id, a.person_id, a.status) ORDER BY a.id)
-     FROM {_table(Attendance)} a JOIN {_table(Event)} ev ON ev.id = a.event_id
-    WHERE ev.cohort_id = c.id) AS marks,
+  (SELECT json_agg(json_build_array(marked.event_id, marked.status, marked.people)
+          ORDER BY marked.event_id, marked.status)
+     FROM (SELECT a.event_id, a.status, ARRAY_AGG(a.person_id ORDER BY a.person_id) AS people
+             FROM {_table(Attendance)} a JOIN {_table(Event)} ev ON ev.id = a.event_id
+            WHERE ev.cohort_id = c.id GROUP BY a.event_id, a.status) marked) AS marks,
   (SELECT json_agg(json_build_array(m.key, m.status) ORDER BY m.id)
      FROM (SELECT ev.uid FROM {_table(Event)} ev
             WHERE ev.cohort_id = c.id AND ev.status <> %(cancelled)s AND ev.starts_at > %(now)s
@@ -419,6 +467,18 @@ WHERE c.id = %(cohort)s
 """  # noqa: S608 - table names from the models, values as parameters
 
 
+_NAMES: list[str] = []
+
+
+def _column_names(cursor: Any) -> list[str]:
+    """The columns of :data:`DASHBOARD_SQL`, read from the first answer and kept: the
+    statement is the same for the life of the process, and reading a description builds
+    an object per column (about fifty) on every visit."""
+    if not _NAMES:
+        _NAMES.extend(column.name for column in cursor.description)
+    return _NAMES
+
+
 def cohort_figures(*, cohort: Cohort, now: datetime | None = None) -> dict[str, Any]:
     """What the dashboard reads for ``cohort`` at ``now``, by name: the nominations by status,
     reviews owed, the reminder offsets, the certificate rule with its overrides, certificates
@@ -443,8 +503,7 @@ def cohort_figures(*, cohort: Cohort, now: datetime | None = None) -> dict[str, 
                 "cancelled": Event.Status.CANCELLED.value,
             },
         )
-        columns = [column.name for column in cursor.description]
-        figures = dict(zip(columns, cursor.fetchone(), strict=True))
+        figures = dict(zip(_column_names(cursor), cursor.fetchone(), strict=True))
     # JSON gives lists and ISO texts: the same tuples and datetimes as the ORM's.
     figures["members"] = [tuple(row) for row in figures["members"] or ()]
     figures["events"] = [
@@ -455,7 +514,9 @@ def cohort_figures(*, cohort: Cohort, now: datetime | None = None) -> dict[str, 
         (pk, name, mentor_id, mentor, tuple(members))
         for pk, name, mentor_id, mentor, members in figures["groups"] or ()
     ]
-    figures["marks"] = [tuple(row) for row in figures["marks"] or ()]
+    figures["marks"] = [
+        (event_id, status, tuple(people)) for event_id, status, people in figures["marks"] or ()
+    ]
     figures["reminder_mails"] = [tuple(row) for row in figures["reminder_mails"] or ()]
     figures["failed_mail"] = [
         (pk, subject, to, _moment(created_at), last_error)
@@ -568,10 +629,10 @@ def _figures_by_orm(*, cohort: Cohort, now: datetime | None = None) -> dict[str,
             (group.pk, group.name, group.mentor_id, str(group.mentor), tuple(members[group.pk]))
             for group in sorted(groups, key=lambda group: group.name)
         ],
-        "marks": list(
+        "marks": _marks_by_event(
             Attendance.objects.filter(event__cohort=cohort)
-            .order_by("pk")
-            .values_list("event_id", "person_id", "status")
+            .order_by("event_id", "status", "person_id")
+            .values_list("event_id", "status", "person_id")
         ),
         "reminder_mails": list(
             Email.objects.filter(wanted).order_by("pk").values_list("key", "status")
@@ -584,6 +645,17 @@ def _figures_by_orm(*, cohort: Cohort, now: datetime | None = None) -> dict[str,
             )[: FAILED_MAIL_SHOWN + 1]
         ),
     }
+
+
+def _marks_by_event(
+    rows: Iterable[tuple[int, str, int]],
+) -> list[tuple[int, str, tuple[int, ...]]]:
+    """(event, status, person) sorted by event, status and person, as the statement gives
+    them: one (event, status, people) per event and status."""
+    grouped: dict[tuple[int, str], list[int]] = {}
+    for event_id, status, person_id in rows:
+        grouped.setdefault((event_id, status), []).append(person_id)
+    return [(event_id, status, tuple(people)) for (event_id, status), people in grouped.items()]
 
 
 def _selection(figures: dict[str, Any]) -> Selection | None:
@@ -605,7 +677,7 @@ def _certificates(
     figures: dict[str, Any],
     participants: set[int],
     held: Held,
-    marks: dict[tuple[int, int], str],
+    marked: dict[int, dict[str, frozenset[int]]],
     group_members: dict[int, set[int]],
 ) -> tuple[int, int]:
     """(issued, eligible) among the participants, by the certificates' own rule, from what
@@ -617,8 +689,8 @@ def _certificates(
         else DEFAULT_MENTORING_MINIMUM,
     )
     present: dict[int, set[int]] = {}
-    for (event_id, person_id), status in marks.items():
-        if status == Attendance.Status.PRESENT and event_id in held.id_set:
+    for event_id in held.ids:
+        for person_id in marked.get(event_id, {}).get(Attendance.Status.PRESENT, ()):
             present.setdefault(person_id, set()).add(event_id)
     groups_of: dict[int, set[int]] = {}
     for group_id, members in group_members.items():
@@ -688,8 +760,8 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
     figures = cohort_figures(cohort=cohort, now=now)
     selection = _selection(figures)
     found = figures["status_counts"] or {}
-    counts = {status.value: found.get(status.value, 0) for status in Nomination.Status}
-    labels = dict(Nomination.Status.choices)
+    labels = choice_labels(Nomination.Status)
+    counts = {status: found.get(status, 0) for status in labels}
     memberships = [MemberRow(*row) for row in figures["members"]]
     participants = [m for m in memberships if m.role == Role.PARTICIPANT]
     participant_ids = {m.user_id for m in participants}
@@ -701,23 +773,16 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
     ]
     group_members = {group.pk: set(group.member_ids) for group in groups}
     past = [e for e in live if e.ends_at <= now]
-    marks = {(event_id, person_id): status for event_id, person_id, status in figures["marks"]}
+    marked: dict[int, dict[str, frozenset[int]]] = {}
+    for event_id, status, people in figures["marks"]:
+        marked.setdefault(event_id, {})[status] = frozenset(people)
 
     expected = {e.pk: _expected(e, participant_ids, group_members) for e in past}
-
-    def statuses(event: EventRow) -> list[str]:
-        return [marks.get((event.pk, pid), "") for pid in expected[event.pk]]
-
-    event_lines = [
-        _line(_event_label(e, cohort), statuses(e)) for e in past if e.mentoring_group_id is None
-    ]
-    person_lines = [
-        _line(
-            m.name,
-            [marks.get((e.pk, m.user_id), "") for e in past if m.user_id in expected[e.pk]],
-        )
-        for m in participants
-    ]
+    lines = {
+        e.pk: _line(_event_label(e, cohort), expected[e.pk], marked.get(e.pk, {})) for e in past
+    }
+    event_lines = [lines[e.pk] for e in past if e.mentoring_group_id is None]
+    person_lines = _person_lines(participants, past, expected, marked)
 
     upcoming = [e for e in live if e.starts_at > now][:NEXT_EVENTS]
     mails: list[tuple[str, str]] = [
@@ -752,9 +817,8 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
             next_event=next(
                 (e for e in live if e.mentoring_group_id == group.pk and e.starts_at > now), None
             ),
-            attendance=_line(
-                group.name,
-                [s for e in past if e.mentoring_group_id == group.pk for s in statuses(e)],
+            attendance=_summed(
+                group.name, (lines[e.pk] for e in past if e.mentoring_group_id == group.pk)
             ),
         )
         for group in groups
@@ -766,7 +830,7 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
         figures=figures,
         participants=participant_ids,
         held=Held.of((e.pk, e.kind, e.mentoring_group_id) for e in live if e.starts_at <= now),
-        marks=marks,
+        marked=marked,
         group_members=group_members,
     )
     roles = Counter(m.role for m in memberships)
@@ -781,7 +845,7 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
         stage=stage,
         steps=stage_steps(stage),
         selection=selection,
-        nominations=[Tally(label=str(labels[s]), count=n) for s, n in counts.items()],
+        nominations=[Tally(label=labels[s], count=n) for s, n in counts.items()],
         nominations_total=sum(counts.values()),
         nominations_received=sum(
             n
@@ -790,13 +854,13 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
         ),
         reviews_owed=figures["reviews_owed"],
         roles=[
-            Tally(label=str(role.label), count=roles[role])
-            for role in Role
+            Tally(label=label, count=roles[role])
+            for role, label in choice_labels(Role).items()
             if role != Role.PARTICIPANT
         ],
         participants=len(participants),
         countries=sorted(
-            (Tally(label=str(country_names.name(c)), count=n) for c, n in country_codes.items()),
+            (Tally(label=country_name(c), count=n) for c, n in country_codes.items()),
             key=lambda t: (-t.count, t.label),
         ),
         continents=sorted(
