@@ -7,9 +7,8 @@ from cohorts.permissions import (
     Perm,
     cohort_perms,
     cohort_roles,
-    cohorts_with_roles,
+    cohort_with_roles,
     has_cohort_perm,
-    remember_roles,
 )
 
 from ..factories import CohortFactory, MembershipFactory, UserFactory
@@ -67,10 +66,10 @@ def test_roles_read_with_the_cohort_are_the_roles_read_on_their_own(
         assert cohort_roles(user=person, cohort=cohort) == roles
         fresh = type(person).objects.get(pk=person.pk)  # nothing kept on it yet
         with django_assert_num_queries(1):
-            loaded = cohorts_with_roles(user=fresh).get(pk=cohort.pk)
-            remember_roles(user=fresh, cohort=loaded)
+            loaded = cohort_with_roles(slug=cohort.slug, user=fresh)
             assert cohort_roles(user=fresh, cohort=loaded) == roles
             assert loaded.programme == cohort.programme
+            assert loaded.programme.name == cohort.programme.name
 
 
 def test_cohort_page_refuses_facilitator_of_another_cohort(client, cohort, facilitator):
