@@ -122,7 +122,10 @@ TEMPLATES = [
             # {% url %} that remembers what it reversed (metlib/reversing.py), and
             # {% translate "literal" %} that remembers its text per language
             "builtins": ["metlib.templatetags.urls"],
-            "libraries": {"i18n": "metlib.templatetags.remembered_i18n"},
+            "libraries": {
+                "i18n": "metlib.templatetags.remembered_i18n",
+                "static": "metlib.templatetags.remembered_static",
+            },
         },
     },
 ]
@@ -355,9 +358,10 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
 # (SECURE_HSTS_PRELOAD=1), not a default; check --deploy need not ask for it (security.W021).
 SILENCED_SYSTEM_CHECKS = [
     "security.W021",
-    # "i18n" names two tag libraries on purpose: ours (metlib/templatetags/remembered_i18n.py,
-    # TEMPLATES' "libraries") takes the place of Django's. A test runs this check and allows
-    # no other label twice.
+    # "i18n" and "static" name two tag libraries each on purpose: ours
+    # (metlib/templatetags/remembered_i18n.py and remembered_static.py, TEMPLATES'
+    # "libraries") take the place of Django's. A test runs this check and allows no other
+    # label twice.
     "templates.W003",
 ]
 SECURE_REFERRER_POLICY = "same-origin"

@@ -7,12 +7,13 @@ from functools import lru_cache
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -37,6 +38,7 @@ def when(moment: datetime | None, zone_name: str = "") -> str:
 def _forget_formatted(**_kwargs: Any) -> None:
     """Formats, zones or languages may differ after a setting changes (tests)."""
     _when.cache_clear()
+    _language_options.cache_clear()
 
 
 @lru_cache(maxsize=4096)
@@ -60,3 +62,21 @@ def _when(moment: datetime, zone_name: str, viewer_name: str, language: str | No
                 f'<span class="tz">{html.escape(zone_name)}</span></span>'
             )
     return mark_safe(shown)  # noqa: S308 - every text in it is escaped
+
+
+@register.simple_tag
+def language_options() -> str:
+    """The ``<option>`` of each language offered, by its own name, the active one selected:
+    the footer's language form on every page, remembered per active language."""
+    return _language_options(get_language())
+
+
+@lru_cache(maxsize=64)
+def _language_options(current: str | None) -> str:
+    return mark_safe(  # noqa: S308 - every text in it is escaped
+        "".join(
+            f'<option value="{html.escape(code)}"{" selected" if code == current else ""}>'
+            f"{html.escape(get_language_info(code)['name_local'])}</option>"
+            for code, _name in settings.LANGUAGES
+        )
+    )
