@@ -261,14 +261,14 @@ def _event_label(event: EventRow, cohort: Cohort) -> str:
     return f"{event.title} ({day.isoformat()})"
 
 
-_MARKS = (Attendance.Status.PRESENT, Attendance.Status.EXCUSED, Attendance.Status.ABSENT)
+_STATUSES = (Attendance.Status.PRESENT, Attendance.Status.EXCUSED, Attendance.Status.ABSENT)
 _NOBODY: frozenset[int] = frozenset()
 
 
 def _line(label: str, expected: set[int], marked: dict[str, frozenset[int]]) -> AttendanceLine:
     """Attendance of one event: of the people ``expected``, those marked with each status
     (``marked``: the people per status; one mark per person and event)."""
-    present, excused, absent = (len(expected & marked.get(s, _NOBODY)) for s in _MARKS)
+    present, excused, absent = (len(expected & marked.get(s, _NOBODY)) for s in _STATUSES)
     return AttendanceLine(
         label=label,
         present=present,
@@ -290,22 +290,22 @@ def _summed(label: str, lines: Iterable[AttendanceLine]) -> AttendanceLine:
 
 
 def _person_lines(
-    people: list["MemberRow"],
-    past: list["EventRow"],
+    people: list[MemberRow],
+    past: list[EventRow],
     expected: dict[int, set[int]],
     marked: dict[int, dict[str, frozenset[int]]],
 ) -> list[AttendanceLine]:
     """Each participant's attendance over the past events they were expected at, counted
     event by event (a set and a C-counted update each) rather than person by event."""
-    counted = {status: Counter[int]() for status in (*_MARKS, "")}
+    counted = {status: Counter[int]() for status in (*_STATUSES, "")}
     for event in past:
         people_expected = expected[event.pk]
         counted[""].update(people_expected)
-        for status in _MARKS:
+        for status in _STATUSES:
             counted[status].update(people_expected & marked.get(event.pk, {}).get(status, _NOBODY))
     lines = []
     for person in people:
-        present, excused, absent = (counted[s][person.user_id] for s in _MARKS)
+        present, excused, absent = (counted[s][person.user_id] for s in _STATUSES)
         lines.append(
             AttendanceLine(
                 label=person.name,

@@ -32,7 +32,10 @@ def _user_statement() -> tuple[str, list[str]]:
 
 
 def user_by_id(user_id: Any) -> User | None:
-    """The person whose id is ``user_id``, or None."""
+    """The person whose id is ``user_id``, or None. The ORM's query on databases other than
+    PostgreSQL, whose values need the backend's conversions (SQLite's dates are text)."""
+    if connection.vendor != "postgresql":
+        return User._default_manager.filter(pk=user_id).first()
     sql, fields = _user_statement()
     with connection.cursor() as cursor:
         cursor.execute(sql, [user_id])

@@ -340,6 +340,10 @@ def test_dashboard_shows_stage_counts_reminders_and_links(client):
     }
     assert board.groups[0].members == 2
     assert board.groups[0].next_event.title == "Group A mentoring, spring"
+    # the group's one past mentoring session: both members present
+    group_line = board.groups[0].attendance
+    assert (group_line.present, group_line.excused, group_line.absent) == (2, 0, 0)
+    assert (group_line.unrecorded, group_line.rate) == (0, 100)
     assert board.certificates_issued == 0
     assert board.certificates_eligible == 2
     for name in (
