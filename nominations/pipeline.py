@@ -13,10 +13,10 @@ from django.utils.dateformat import format as format_date
 from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django_countries import countries
 
 from cohorts import geography
 from cohorts.models import Cohort
+from metlib.labels import country_name
 from metlib.spreadsheets import neutralise_formula, spreadsheet_datetime
 
 from . import submission
@@ -220,12 +220,9 @@ def pipeline_rows(*, nominations: Iterable[dict[str, Any]], zone: tzinfo) -> lis
     untitled = _("Untitled nomination")
     datetime_format = get_format("DATETIME_FORMAT")
     language = get_language()
-    country_names: dict[str, str] = {}
     rows: list[PipelineRow] = []
     for values in nominations:
         code = values["library__country"] or ""
-        if code not in country_names:
-            country_names[code] = str(countries.name(code)) if code else ""
         status = values["status"]
         submitted_at = values["submitted_at"]
         rows.append(
@@ -234,7 +231,7 @@ def pipeline_rows(*, nominations: Iterable[dict[str, Any]], zone: tzinfo) -> lis
                 "candidate": values["candidate_name"] or untitled,
                 "library": values["library__name"] or "—",
                 "city": values["library__city"] or "—",
-                "country": country_names[code] or "—",
+                "country": country_name(code) or "—",
                 "status": statuses.get(status, status),
                 # Nomination.awaits_candidate, and not once withdrawn: nobody waits then.
                 "awaiting": status not in {Status.DRAFT, Status.WITHDRAWN}
