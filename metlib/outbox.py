@@ -6,18 +6,19 @@ commit together. After commit a task sends it; a periodic sweep retries what is 
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from . import mail_connection
 from .languages import is_offered
 from .models import Email
 
@@ -71,6 +72,42 @@ def render_email(
     return RenderedEmail(subject=one_line(subject), text=text.strip() + "\n", html=html)
 
 
+@dataclass(frozen=True)
+class OutgoingEmail:
+    """One mail to queue, as :func:`queue_email` takes it; :func:`queue_emails` takes many."""
+
+    key: str
+    to: str
+    subject: str
+    text: str
+    html: str = ""
+    attachments: tuple[Attachment, ...] = ()
+    headers: Mapping[str, str] | None = None
+    calendar: str = ""
+    calendar_method: str = ""
+
+    def as_row(self) -> Email:
+        if self.calendar and not self.calendar_method:
+            raise ValueError("a calendar part needs its iTIP method")
+        return Email(
+            key=self.key,
+            to=self.to,
+            # A line break in a header would make every attempt to send it fail.
+            subject=one_line(self.subject)[:300],
+            body_text=self.text,
+            body_html=self.html,
+            attachments=[a.as_json() for a in self.attachments],
+            headers=dict(self.headers or {}),
+            calendar=self.calendar,
+            calendar_method=self.calendar_method if self.calendar else "",
+        )
+
+
+# Mails queued together are sent by tasks of this many: one message to the broker each, not
+# one per mail, and still several workers at once for a large batch.
+SEND_BATCH = 50
+
+
 def queue_email(
     *,
     key: str,
@@ -89,29 +126,56 @@ def queue_email(
     on: the iCalendar text is sent as the message's ``text/calendar; method=…`` alternative.
     Queuing the same ``key`` twice returns the mail already queued, unchanged.
     """
-    if calendar and not calendar_method:
-        raise ValueError("a calendar part needs its iTIP method")
+    return _queue_one(
+        OutgoingEmail(
+            key=key,
+            to=to,
+            subject=subject,
+            text=text,
+            html=html,
+            attachments=tuple(attachments),
+            headers=headers,
+            calendar=calendar,
+            calendar_method=calendar_method,
+        )
+    )
+
+
+def _queue_one(mail: OutgoingEmail) -> Email:
+    email = mail.as_row()
     try:
         with transaction.atomic():
-            email = Email.objects.create(
-                key=key,
-                to=to,
-                # A line break in a header would make every attempt to send it fail.
-                subject=one_line(subject)[:300],
-                body_text=text,
-                body_html=html,
-                attachments=[a.as_json() for a in attachments],
-                headers=dict(headers or {}),
-                calendar=calendar,
-                calendar_method=calendar_method if calendar else "",
-            )
+            email.save(force_insert=True)
     except IntegrityError:
-        return Email.objects.get(key=key)
+        return Email.objects.get(key=mail.key)
     from .tasks import send_email
 
     # robust: if the broker is down, the caller's change still succeeds; the sweep sends later.
     transaction.on_commit(lambda: send_email.delay(email_id=email.pk), robust=True)
     return email
+
+
+def queue_emails(mails: Sequence[OutgoingEmail]) -> list[Email]:
+    """Write many mails to the outbox in one statement, in the caller's transaction, and send
+    them after commit, :data:`SEND_BATCH` to a task.
+
+    As with :func:`queue_email`, a key queued already (by a scan running at the same time, say)
+    keeps the mail queued first: the batch is then written one by one.
+    """
+    if not mails:
+        return []
+    try:
+        with transaction.atomic():
+            emails = Email.objects.bulk_create([mail.as_row() for mail in mails])
+    except IntegrityError:
+        return [_queue_one(mail) for mail in mails]
+    from .tasks import send_emails
+
+    ids = [email.pk for email in emails]
+    for start in range(0, len(ids), SEND_BATCH):
+        batch = ids[start : start + SEND_BATCH]
+        transaction.on_commit(lambda batch=batch: send_emails.delay(email_ids=batch), robust=True)
+    return emails
 
 
 def queue_templated_email(
@@ -181,8 +245,7 @@ def send_queued_email(*, email_id: int) -> bool:
             return False
         email.attempts += 1
         try:
-            connection = get_connection(fail_silently=False)
-            connection.send_messages([_as_message(email)])
+            mail_connection.send([_as_message(email)])
         except Exception as error:  # any failure to hand over the mail is retried
             email.last_error = f"{type(error).__name__}: {error}"[:2000]
             if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
@@ -209,9 +272,14 @@ def due_email_ids(*, limit: int = 500) -> list[int]:
     )
 
 
+def send_queued_emails(*, email_ids: Iterable[int]) -> int:
+    """Send these pending mails one after the other; return how many this call sent."""
+    return sum(send_queued_email(email_id=email_id) for email_id in email_ids)
+
+
 def sweep_outbox(*, limit: int = 500) -> int:
     """Try every pending mail that is due, in this process; return how many were sent."""
-    return sum(send_queued_email(email_id=email_id) for email_id in due_email_ids(limit=limit))
+    return send_queued_emails(email_ids=due_email_ids(limit=limit))
 
 
 def retry_failed_email(*, email_id: int) -> bool:

@@ -11,6 +11,13 @@ def send_email(*, email_id: int) -> bool:
     return outbox.send_queued_email(email_id=email_id)
 
 
+@shared_task(name="metlib.send_emails")
+def send_emails(*, email_ids: list[int]) -> int:
+    """Send queued mails one after the other (over one kept connection); running it again
+    sends none of them twice."""
+    return outbox.send_queued_emails(email_ids=email_ids)
+
+
 @shared_task(name="metlib.sweep_outbox")
 def sweep_outbox() -> int:
     """Send every pending mail that is due (the beat runs this every minute)."""

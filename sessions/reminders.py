@@ -29,7 +29,7 @@ from cohorts.models import Cohort
 from cohorts.permissions import Perm, has_cohort_perm
 from metlib.languages import language_of
 from metlib.models import Email
-from metlib.outbox import queue_email, render_email
+from metlib.outbox import OutgoingEmail, queue_emails, render_email
 
 from .feeds import with_details
 from .ics import event_link
@@ -198,26 +198,25 @@ def scan_reminders(*, now: datetime | None = None) -> int:
     pending = [(key, pair) for key, pair in wanted.items() if key not in done]
     shared: dict = {}
     for start in range(0, len(pending), QUEUE_CHUNK):
-        # One transaction per chunk: one commit for many mails, not one each; the sends are
-        # enqueued when it commits.
-        with transaction.atomic():
-            for key, (person, reminder) in pending[start : start + QUEUE_CHUNK]:
-                _queue_reminder(key=key, person=person, event=reminder.event, shared=shared)
+        # One statement and one commit per chunk, not one each; the sends are enqueued (a
+        # task per SEND_BATCH mails) when it commits.
+        queue_emails(
+            [
+                _reminder_email(key=key, person=person, event=reminder.event, shared=shared)
+                for key, (person, reminder) in pending[start : start + QUEUE_CHUNK]
+            ]
+        )
     return len(pending)
 
 
-def _queue_reminder(*, key: str, person: Any, event: Event, shared: dict) -> None:
-    """Render and queue one reminder. The scan has checked the key in bulk already, so this
-    skips ``queue_templated_email``'s own check (one query per mail); the unique key still
-    keeps a single mail if a concurrent scan queues it first."""
+def _reminder_email(*, key: str, person: Any, event: Event, shared: dict) -> OutgoingEmail:
+    """One reminder, rendered in the person's language and zone. The scan has checked the
+    keys in bulk already, so this skips ``queue_templated_email``'s own check (one query per
+    mail); the unique key still keeps a single mail if a concurrent scan queues it first."""
     language = language_of(person)
     with translation.override(language or translation.get_language()):
         context = _context(person, event, shared=shared)
     rendered = render_email(template="calendar-reminder", context=context, language=language)
-    queue_email(
-        key=key,
-        to=person.email,
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
+    return OutgoingEmail(
+        key=key, to=person.email, subject=rendered.subject, text=rendered.text, html=rendered.html
     )

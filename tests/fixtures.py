@@ -49,25 +49,37 @@ def wait_until(condition: Callable[[], Any], *, timeout: float = WAIT_SECONDS) -
 class SmtpSink:
     """A local SMTP server; what it accepted is in ``messages``.
 
-    While ``refuse`` is true it answers every message with ``550`` and counts it in ``refused``.
+    While ``refuse`` is true it answers every message with ``550`` and counts it in ``refused``;
+    ``peers`` says which connection each accepted message came over. It keeps each message as
+    the bytes it received and parses them only when ``messages`` is read, as a relay queues
+    mail and reads it later: the sender (in the same process, sharing its interpreter) does
+    not wait for the sink to parse what it sent.
     """
 
     host: str
     port: int
     refuse: bool = False
     refused: int = 0
-    messages: list[EmailMessage] = field(default_factory=list)
+    received: list[bytes] = field(default_factory=list)
+    peers: list[tuple[str, int]] = field(default_factory=list)  # each message's connection
+    _parsed: list[EmailMessage] = field(default_factory=list, repr=False)
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        for content in self.received[len(self._parsed) :]:
+            self._parsed.append(email.message_from_bytes(content, policy=email.policy.default))
+        return list(self._parsed)
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         if self.refuse:
             self.refused += 1
             return "550 5.7.1 Message refused by the test sink"
-        content = envelope.original_content or envelope.content
-        self.messages.append(email.message_from_bytes(content, policy=email.policy.default))
+        self.received.append(envelope.original_content or envelope.content)
+        self.peers.append(session.peer)
         return "250 2.0.0 OK"
 
 
-def _free_port(host: str) -> int:
+def free_port(host: str) -> int:
     # aiosmtpd's controller connects to its own port once started, so it cannot take port 0.
     with socket.socket() as probe:
         probe.bind((host, 0))
@@ -77,7 +89,7 @@ def _free_port(host: str) -> int:
 @contextmanager
 def running_smtp_sink(host: str = "127.0.0.1") -> Iterator[SmtpSink]:
     """Start an :class:`SmtpSink` on a free port of ``host`` for the duration of the block."""
-    sink = SmtpSink(host=host, port=_free_port(host))
+    sink = SmtpSink(host=host, port=free_port(host))
     controller = Controller(sink, hostname=host, port=sink.port)
     controller.start()
     try:

@@ -328,7 +328,7 @@ def smtp_send(ctx: Context) -> Measurement:
                     raise ScenarioFailed(f"mail {email_id} was not sent")
                 latencies.append(time.perf_counter() - before)
                 sent += 1
-        delivered = len(sink.messages)
+        delivered = len(sink.received)
     Email.objects.filter(key__startswith="bench-smtp:").delete()
     connection.close()
     if delivered != sent:

@@ -29,11 +29,11 @@ import time
 import django
 django.setup()
 from sessions import reminders
-queue = reminders._queue_reminder
+render = reminders._reminder_email
 def slowly(**kwargs):
     time.sleep(0.004)
-    return queue(**kwargs)
-reminders._queue_reminder = slowly
+    return render(**kwargs)
+reminders._reminder_email = slowly
 reminders.scan_reminders()
 """
 

@@ -12,11 +12,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
-from metlib import outbox
+from metlib import mail_connection, outbox
 from metlib.models import Email
 from metlib.outbox import (
+    SEND_BATCH,
     Attachment,
+    OutgoingEmail,
     queue_email,
+    queue_emails,
     render_email,
     retry_delay,
     retry_failed_email,
@@ -166,7 +169,7 @@ def test_send_queued_email_sends_once_when_two_senders_race(monkeypatch):
             other_gave_up_while_row_was_held.append(a_sender_returned.wait(WAIT_SECONDS))
             return super().send_messages(messages)
 
-    monkeypatch.setattr(outbox, "get_connection", HoldingBackend)
+    monkeypatch.setattr(mail_connection, "get_connection", HoldingBackend)
 
     def sender() -> bool:
         try:
@@ -411,3 +414,57 @@ def test_a_subject_is_one_line_and_keeps_its_no_break_spaces():
     assert outbox.one_line(" Votre agenda\n\tpour 2027\u00a0:  11 séances ") == (
         "Votre agenda pour 2027\u00a0: 11 séances"
     )
+
+
+def outgoing(count: int, prefix: str = "batch") -> list[OutgoingEmail]:
+    return [
+        OutgoingEmail(key=f"{prefix}:{n}", to=f"p{n}@example.org", subject=f"Mail {n}", text="Hi")
+        for n in range(count)
+    ]
+
+
+def test_queue_emails_writes_many_in_one_statement_and_sends_them_in_batches(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    count = 2 * SEND_BATCH + 20
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        django_assert_num_queries(3),  # SAVEPOINT, one INSERT, RELEASE
+    ):
+        queued = queue_emails(outgoing(count))
+
+    assert len(callbacks) == 3  # one task per SEND_BATCH mails, not one per mail
+    assert len({email.pk for email in queued}) == count
+    assert set(Email.objects.values_list("status", flat=True)) == {Email.Status.SENT}
+    assert sorted(message.subject for message in mail.outbox) == sorted(
+        f"Mail {n}" for n in range(count)
+    )
+
+
+def test_queue_emails_keeps_a_mail_queued_first_under_the_same_key(
+    django_capture_on_commit_callbacks,
+):
+    first = make_email(key="batch:1", subject="Queued first")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = queue_emails(outgoing(3))
+
+    assert [email.key for email in queued] == ["batch:0", "batch:1", "batch:2"]
+    assert queued[1].pk == first.pk
+    assert Email.objects.get(key="batch:1").subject == "Queued first"
+    assert sorted(message.subject for message in mail.outbox) == ["Mail 0", "Mail 2"]
+
+
+def test_queue_emails_leaves_nothing_when_transaction_rolls_back(
+    django_capture_on_commit_callbacks,
+):
+    def queue_then_fail() -> None:
+        with transaction.atomic():
+            queue_emails(outgoing(3))
+            raise Boom
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Boom):
+        queue_then_fail()
+
+    assert not Email.objects.exists()
+    assert (callbacks, mail.outbox) == ([], [])

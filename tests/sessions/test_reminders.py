@@ -6,6 +6,7 @@ import threading
 
 import pytest
 import time_machine
+from django.core import mail
 from django.db import connections
 
 from cohorts.models import Role
@@ -13,6 +14,7 @@ from metlib.models import Email
 from sessions import reminders, tasks
 from sessions.models import Event, PreparationItem
 from tests.factories import EventFactory
+from tests.fixtures import wait_until
 
 START = dt.datetime(2027, 3, 9, 17, 0, tzinfo=dt.UTC)
 
@@ -102,16 +104,16 @@ def test_moving_an_event_rearms_its_reminders(event, people):
 def test_two_scanners_at_once_queue_each_reminder_once(event, people, monkeypatch):
     # Both scanners pass the "already queued?" checks before either writes.
     barrier = threading.Barrier(2, timeout=10)
-    queue = reminders.queue_email
+    queue = reminders.queue_emails
     waited = threading.local()
 
-    def queue_after_both_checked(**kwargs):
+    def queue_after_both_checked(mails):
         if not getattr(waited, "done", False):
             waited.done = True
             barrier.wait()
-        return queue(**kwargs)
+        return queue(mails)
 
-    monkeypatch.setattr(reminders, "queue_email", queue_after_both_checked)
+    monkeypatch.setattr(reminders, "queue_emails", queue_after_both_checked)
     now = START - dt.timedelta(hours=23)
     errors: list[BaseException] = []
 
@@ -145,6 +147,10 @@ def test_worker_runs_the_scan_twice_and_queues_each_reminder_once(
     assert celery_worker_on_redis.result_of(again) == 0
     for person in people:
         assert Email.objects.filter(to=person.email).count() == 1
+    # The scan's mails went to the broker as one batch, which the worker sent.
+    wait_until(lambda: not Email.objects.exclude(status=Email.Status.SENT).exists())
+    assert celery_worker_on_redis.task_names.count("metlib.send_emails") == 1
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(p.email for p in people)
 
 
 def test_only_the_latest_reminder_goes_out_when_an_event_is_added_at_short_notice(db):
