@@ -876,7 +876,7 @@ def cohort_dashboard(*, cohort: Cohort, now: datetime | None = None) -> Dashboar
         continents=sorted(
             (
                 Tally(label=c or _("Unknown"), count=n)
-                for c, n in Counter(p.continent for p in places).items()
+                for c, n in Counter(p.continent_name for p in places).items()
             ),
             key=lambda t: (-t.count, t.label),
         ),

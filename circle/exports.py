@@ -61,7 +61,7 @@ def roster_rows(*, cohort: Cohort) -> Iterator[list[str]]:
                 library.name if library else "",
                 library.city if library else "",
                 str(library.country.name) if library else "",
-                geography_of(library.country.code).continent if library else "",
+                geography_of(library.country.code).continent_name if library else "",
                 project.project_kind if project else "",
                 project.project_title if project else "",
             ]

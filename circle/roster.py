@@ -124,7 +124,7 @@ def participant_overview(
             continue
         library = entry.library
         code = library.country.code if library else ""
-        continent = (library.geography.continent if library else "") or _("Not known")
+        continent = (library.geography.continent_name if library else "") or _("Not known")
         names[code] = library.country.name if library else UNKNOWN_PLACE
         by_continent[continent][code] += 1
     continents = []

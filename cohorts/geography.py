@@ -9,7 +9,47 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy as _
+
 DATA_FILE = Path(__file__).parent / "data" / "countries.csv"
+
+
+# The names as people read them, in their language. The file's English names stay the keys
+# (filters in addresses, grouping); pages, charts and exports show these.
+REGION_NAMES = {
+    "Africa": _("Africa"),
+    "Asia": _("Asia"),
+    "Europe": _("Europe"),
+    "North America": _("North America"),
+    "Oceania": _("Oceania"),
+    "South America": _("South America"),
+    "Australia and New Zealand": _("Australia and New Zealand"),
+    "Caribbean": _("Caribbean"),
+    "Central America": _("Central America"),
+    "Central Asia": _("Central Asia"),
+    "Eastern Africa": _("Eastern Africa"),
+    "Eastern Asia": _("Eastern Asia"),
+    "Eastern Europe": _("Eastern Europe"),
+    "Melanesia": _("Melanesia"),
+    "Micronesia": _("Micronesia"),
+    "Middle Africa": _("Middle Africa"),
+    "Northern Africa": _("Northern Africa"),
+    "Northern America": _("Northern America"),
+    "Northern Europe": _("Northern Europe"),
+    "Polynesia": _("Polynesia"),
+    "South-eastern Asia": _("South-eastern Asia"),
+    "Southern Africa": _("Southern Africa"),
+    "Southern Asia": _("Southern Asia"),
+    "Southern Europe": _("Southern Europe"),
+    "Western Africa": _("Western Africa"),
+    "Western Asia": _("Western Asia"),
+    "Western Europe": _("Western Europe"),
+}
+
+
+def region_name(name: str) -> str:
+    """A continent or sub-region as the file names it, in the active language."""
+    return str(REGION_NAMES.get(name, name))
 
 
 @dataclass(frozen=True)
@@ -17,6 +57,14 @@ class Geography:
     subregion: str
     continent: str
     global_south: bool
+
+    @property
+    def subregion_name(self) -> str:
+        return region_name(self.subregion)
+
+    @property
+    def continent_name(self) -> str:
+        return region_name(self.continent)
 
 
 UNKNOWN = Geography(subregion="", continent="", global_south=False)

@@ -111,8 +111,8 @@ def _nominees(*, cohort: Cohort) -> dict[int, _Nominee]:
         nominees[nomination.pk] = _Nominee(
             country_code=library.country.code if library else "",
             country_name=str(library.country.name) if library else unknown,
-            subregion=place.subregion or unknown,
-            continent=place.continent or unknown,
+            subregion=place.subregion_name or unknown,
+            continent=place.continent_name or unknown,
             global_south=place.global_south,
             project_kind=(
                 str(ProjectKind(nomination.project_kind).label)

@@ -360,10 +360,14 @@ def _region_choices() -> list:
     continents = geography.continents()
     return [
         ("", _("Any region")),
-        (_("Continents"), [(name, name) for name in continents]),
+        (_("Continents"), [(name, geography.region_name(name)) for name in continents]),
         (
             _("Sub-regions (UN M49)"),
-            [(name, name) for name in geography.subregions() if name not in continents],
+            [
+                (name, geography.region_name(name))
+                for name in geography.subregions()
+                if name not in continents
+            ],
         ),
     ]
 

@@ -54,7 +54,7 @@ def _candidate(
         id=nomination.pk,
         score=score,
         country=str(library.country.name) if library else _("Unknown country"),
-        continent=place.continent or _("Unknown continent"),
+        continent=place.continent_name or _("Unknown continent"),
         project_kind=str(nomination.get_project_kind_display()) or _("Unknown kind"),
         needs_stipend=nomination.stipend_conditional is True,
         may_get_stipend=cohort.may_receive_stipend(library),

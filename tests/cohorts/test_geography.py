@@ -1,7 +1,17 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 from django_countries import countries
 
-from cohorts.geography import UNKNOWN, geography_of, known_countries
+from cohorts.geography import (
+    REGION_NAMES,
+    UNKNOWN,
+    continents,
+    geography_of,
+    known_countries,
+    region_name,
+    subregions,
+)
 
 from ..factories import LibraryFactory
 
@@ -44,3 +54,16 @@ def test_library_geography_derives_from_its_country(db):
     library = LibraryFactory(country="NG")
     assert library.geography.continent == "Africa"
     assert library.geography.global_south is True
+
+
+def test_every_region_of_the_file_has_a_name_for_people():
+    assert set(continents()) | set(subregions()) == set(REGION_NAMES)
+
+
+def test_regions_are_named_apart_in_every_language():
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            names = {region_name(region) for region in REGION_NAMES}
+        # "North America" (the continent) is not "Northern America" (its sub-region), nor
+        # "Southern Africa" the country: every name is told apart.
+        assert len(names) == len(REGION_NAMES), language

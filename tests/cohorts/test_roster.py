@@ -187,3 +187,15 @@ def test_roster_queries_do_not_grow_with_members(
     with django_assert_num_queries(4):
         response = client.get(roster_url(cohort))
     assert response.content.decode().count('class="card"') == size + 2
+
+
+def test_roster_names_continents_in_the_viewers_language(client, cohort):
+    enrol(cohort, country="KE")
+    viewer = enrol(cohort, country="FI", language="de")
+    client.force_login(viewer)
+
+    page = client.get(roster_url(cohort)).content.decode()
+
+    assert "Afrika (1)" in page
+    assert "Europa (1)" in page
+    assert "Africa" not in page

@@ -11,10 +11,11 @@ import re
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cohorts.models import Role
 from nominations import submission
+from nominations.forms import PipelineFilterForm
 from nominations.models import Call, Nomination, ProjectKind
 from nominations.pipeline import CSV_HEADER, PipelineFilters, pipeline_nominations, status_counts
 
@@ -921,3 +922,13 @@ def test_call_editor_refuses_time_skipped_by_clock_change_when_given(client, coh
     assert response.status_code == 200
     assert "America/New_York" in response.content.decode()
     assert not Call.objects.filter(cohort=cohort).exists()
+
+
+def test_pipeline_region_filter_shows_names_in_the_language_and_keeps_the_key():
+    with translation.override("fr"):
+        _any, *groups = PipelineFilterForm().fields["region"].choices
+        offered = {value: str(label) for _group, options in groups for value, label in options}
+    assert offered["Europe"] == "Europe"
+    assert offered["Africa"] == "Afrique"
+    assert offered["Northern Europe"] == "Europe du Nord"
+    assert offered["Northern America"] == "Amérique septentrionale"
