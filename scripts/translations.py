@@ -12,6 +12,7 @@ catalogue's presence is what offers its language (``LANGUAGES`` in the settings)
 
 import argparse
 import contextlib
+import fcntl
 import gettext
 import os
 import re
@@ -19,6 +20,7 @@ import shutil
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -174,6 +176,18 @@ def catalogue_languages(locale_dir: Path = LOCALE_DIR) -> list[str]:
     return sorted(p.parent.parent.name for p in locale_dir.glob("*/LC_MESSAGES/django.po"))
 
 
+@contextlib.contextmanager
+def _makemessages_alone() -> Iterator[None]:
+    """One makemessages at a time in this tree: it writes a temporary ``.py`` beside each
+    template it reads and deletes it after, so two at once (two test workers, or ``make
+    messages`` during a test run) delete each other's files. Run from the project's folder."""
+    lock = BASE_DIR / "var" / "makemessages.lock"
+    lock.parent.mkdir(exist_ok=True)
+    with lock.open("w") as handle, contextlib.chdir(BASE_DIR):
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 def extract(*, into: Path) -> Path:
     """Write what makemessages finds in the code to ``into/django.pot`` (Django set up)."""
     from django.core.management import call_command
@@ -188,7 +202,7 @@ def extract(*, into: Path) -> Path:
                 file.locale_dir = self.default_locale_path
             return files
 
-    with contextlib.chdir(BASE_DIR), override_settings(LOCALE_PATHS=[str(into)]):
+    with _makemessages_alone(), override_settings(LOCALE_PATHS=[str(into)]):
         call_command(Extract(), keep_pot=True, exclude=["en"], verbosity=0, **MAKEMESSAGES_OPTIONS)
     return into / "django.pot"
 
@@ -235,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             print("No catalogue in locale/ yet: start one with -l <locale>.")
             return 0
         before = {path: path.read_text(encoding="utf-8") for path in _catalogues()}
-        with contextlib.chdir(BASE_DIR):
+        with _makemessages_alone():
             call_command("makemessages", locale=languages, **MAKEMESSAGES_OPTIONS)
         for path, text in before.items():
             # Only the date changed: keep the file as it was, so git shows no change.
