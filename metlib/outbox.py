@@ -178,6 +178,37 @@ def queue_emails(mails: Sequence[OutgoingEmail]) -> list[Email]:
     return emails
 
 
+def templated_email(
+    *,
+    key: str,
+    to: str,
+    template: str,
+    context: Mapping[str, Any],
+    language: str | None = None,
+    attachments: Iterable[Attachment] = (),
+    calendar: str = "",
+    calendar_method: str = "",
+) -> OutgoingEmail:
+    """A template triplet rendered (see :func:`render_email`) into a mail to queue."""
+    rendered = render_email(template=template, context=context, language=language)
+    return OutgoingEmail(
+        key=key,
+        to=to,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        attachments=tuple(attachments),
+        calendar=calendar,
+        calendar_method=calendar_method,
+    )
+
+
+def queued_keys(keys: Iterable[str]) -> set[str]:
+    """Those of ``keys`` the outbox holds already, in one query: what a sender of many mails
+    skips without rendering them."""
+    return set(Email.objects.filter(key__in=list(keys)).values_list("key", flat=True))
+
+
 def queue_templated_email(
     *,
     key: str,
@@ -189,19 +220,21 @@ def queue_templated_email(
     calendar: str = "",
     calendar_method: str = "",
 ) -> Email:
-    """Render a template triplet and queue it (see :func:`queue_email`)."""
+    """Render a template triplet and queue it (see :func:`queue_email`); a key queued already
+    returns its mail without rendering."""
     if Email.objects.filter(key=key).exists():
         return Email.objects.get(key=key)
-    rendered = render_email(template=template, context=context, language=language)
-    return queue_email(
-        key=key,
-        to=to,
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
-        attachments=attachments,
-        calendar=calendar,
-        calendar_method=calendar_method,
+    return _queue_one(
+        templated_email(
+            key=key,
+            to=to,
+            template=template,
+            context=context,
+            language=language,
+            attachments=attachments,
+            calendar=calendar,
+            calendar_method=calendar_method,
+        )
     )
 
 

@@ -24,8 +24,7 @@ from django.utils import translation
 
 from cohorts.models import Membership, MentoringGroup
 from metlib.languages import language_of
-from metlib.models import Email
-from metlib.outbox import Attachment, queue_templated_email
+from metlib.outbox import Attachment, queue_emails, queued_keys, templated_email
 
 from .days import when_text
 from .feeds import COHORT_WIDE_ROLES, feed_of, with_details
@@ -208,7 +207,7 @@ def queue_invitations(
     ``note`` is the facilitator's message; ``previous`` (event id → old start and end) gives
     moved events' old times. Call it inside the transaction that made the change; the outbox
     sends after commit, and its keys (person, events, revisions, change) make a repeated call
-    queue nothing. Returns the outbox rows."""
+    queue nothing. Returns the outbox rows it queued, written in one statement."""
     if change not in CHANGES:
         raise ValueError(f"change must be one of {CHANGES}, not {change!r}")
     pks = [event.pk for event in events]
@@ -231,7 +230,16 @@ def queue_invitations(
     ]
     addresses = _feed_addresses(listed)
     subscribe_url = f"{settings.SITE_URL}{reverse('feeds:subscribe')}"
-    queued = []
+    # Mails queued by an earlier call are skipped without rendering: one query for them all.
+    done = queued_keys(
+        key
+        for person, own_events in concerned.items()
+        for key in [
+            notice_key(person=person, events=own_events, change=change),
+            *(invitation_key(person=person, events=[event], change=change) for event in own_events),
+        ]
+    )
+    mails = []
     for person, own_events in concerned.items():
         language = language_of(person)
         with translation.override(language or translation.get_language()):
@@ -251,26 +259,23 @@ def queue_invitations(
             "feed_url": addresses.get(person.pk, ""),
             "subscribe_url": subscribe_url,
         }
-        if person.pk in addresses:
-            queued.append(
-                queue_templated_email(
-                    key=notice_key(person=person, events=own_events, change=change),
-                    to=person.email,
-                    template=template,
-                    context=context,
-                    language=language,
+        key = notice_key(person=person, events=own_events, change=change)
+        if person.pk in addresses and key not in done:
+            mails.append(
+                templated_email(
+                    key=key, to=person.email, template=template, context=context, language=language
                 )
             )
         if person.pk not in invited:
             continue
         for event, item in zip(own_events, items, strict=True):
             key = invitation_key(person=person, events=[event], change=change)
-            if Email.objects.filter(key=key).exists():
+            if key in done:
                 continue
             with translation.override(language or translation.get_language()):
                 calendar = _calendar(person, event, method=method)
-            queued.append(
-                queue_templated_email(
+            mails.append(
+                templated_email(
                     key=key,
                     to=person.email,
                     template=template,
@@ -289,4 +294,4 @@ def queue_invitations(
                     calendar_method=method,
                 )
             )
-    return queued
+    return queue_emails(mails)

@@ -28,8 +28,7 @@ from django.utils.translation import gettext as _
 from cohorts.models import Cohort
 from cohorts.permissions import Perm, has_cohort_perm
 from metlib.languages import language_of
-from metlib.models import Email
-from metlib.outbox import OutgoingEmail, queue_emails, render_email
+from metlib.outbox import OutgoingEmail, queue_emails, queued_keys, templated_email
 
 from .feeds import with_details
 from .ics import event_link
@@ -194,7 +193,7 @@ def scan_reminders(*, now: datetime | None = None) -> int:
     }
     # Already queued by an earlier scan: skipped without rendering. A concurrent scan may
     # still race us to a key; the outbox's unique key then keeps a single mail.
-    done = set(Email.objects.filter(key__in=wanted).values_list("key", flat=True))
+    done = queued_keys(wanted)
     pending = [(key, pair) for key, pair in wanted.items() if key not in done]
     shared: dict = {}
     for start in range(0, len(pending), QUEUE_CHUNK):
@@ -216,7 +215,6 @@ def _reminder_email(*, key: str, person: Any, event: Event, shared: dict) -> Out
     language = language_of(person)
     with translation.override(language or translation.get_language()):
         context = _context(person, event, shared=shared)
-    rendered = render_email(template="calendar-reminder", context=context, language=language)
-    return OutgoingEmail(
-        key=key, to=person.email, subject=rendered.subject, text=rendered.text, html=rendered.html
+    return templated_email(
+        key=key, to=person.email, template="calendar-reminder", context=context, language=language
     )

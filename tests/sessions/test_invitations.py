@@ -11,6 +11,8 @@ import icalendar
 import pytest
 import vobject
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cohorts.models import MentoringGroup, Role
@@ -329,3 +331,36 @@ def test_the_year_s_summary_subject_is_in_the_reader_s_language_and_plural(
         )
     (summary,) = mails_to(person)
     assert summary.subject == subject.format(cohort=cohort.name)
+
+
+def _participants_with_invitations(cohort, make_member, count: int) -> None:
+    for _ in range(count):
+        person = make_member(cohort, Role.PARTICIPANT)
+        choose(person, CalendarDelivery.Choice.BOTH)
+        CalendarFeed.objects.create(person=person)
+
+
+def test_a_year_for_more_people_writes_its_mails_in_the_same_number_of_queries(
+    cohort, make_member, facilitator
+):
+    """Every mail of a generated year (a summary and eleven invitations each) is written in
+    one statement after one look for those queued already: the queries do not grow with the
+    number of people or of mails."""
+    CalendarFeed.objects.create(person=facilitator)
+
+    def queries_for_a_year(year: int) -> tuple[int, int]:
+        rule = second_tuesdays(first_month=dt.date(year, 4, 1), last_month=dt.date(year + 1, 3, 1))
+        with CaptureQueriesContext(connection) as captured:
+            events = schedule.create_events(
+                cohort=cohort, rule=rule, by=facilitator, title_pattern="Session {n}"
+            )
+        return len(events), len(captured.captured_queries)
+
+    _participants_with_invitations(cohort, make_member, 2)
+    events, few = queries_for_a_year(2030)
+    before = Email.objects.count()
+    _participants_with_invitations(cohort, make_member, 10)
+
+    assert queries_for_a_year(2032) == (events, few)
+    # The facilitator's summary; each of the twelve invited: a summary and an invitation per event.
+    assert Email.objects.count() - before == 1 + 12 * (1 + events)
