@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from metlib.languages import language_of
 from metlib.models import Email
-from metlib.outbox import queue_templated_email
+from metlib.outbox import queue_emails, queued_keys, templated_email
 from metlib.spreadsheets import neutralise_formula
 
 from .evaluation_models import RECOMMEND_MAX, TEXT_LIMIT, Evaluation, EvaluationAnswer
@@ -113,25 +113,13 @@ def opening_key(*, evaluation: Evaluation, person: Any) -> str:
 def _queue_openings(*, evaluation: Evaluation) -> int:
     """Mail each participant, once ever, that the evaluation waits for their answer (the
     reminder's words; reopening or moving the deadline mails nobody already told)."""
-    wanted = {
-        opening_key(evaluation=evaluation, person=person): person
-        for person in _participants(evaluation.cohort)
-    }
-    done = set(Email.objects.filter(key__in=wanted).values_list("key", flat=True))
-    for key, person in wanted.items():
-        if key in done:
-            continue
-        language = language_of(person)
-        with translation.override(language):
-            context = _reminder_context(evaluation=evaluation, person=person)
-        queue_templated_email(
-            key=key,
-            to=person.email,
-            template="evaluation-reminder",
-            context=context,
-            language=language,
-        )
-    return len(wanted) - len(done)
+    return _queue_asking(
+        evaluation=evaluation,
+        wanted={
+            opening_key(evaluation=evaluation, person=person): person
+            for person in _participants(evaluation.cohort)
+        },
+    )
 
 
 def pending_evaluations(*, person: Any, at: datetime | None = None) -> list[Evaluation]:
@@ -387,29 +375,40 @@ def _reminder_context(*, evaluation: Evaluation, person: Any) -> dict[str, Any]:
 
 
 def _queue_reminders(*, evaluation: Evaluation, people: Sequence[Any], round_number: int) -> int:
-    wanted = {
-        reminder_key(evaluation=evaluation, person=person, round_number=round_number): person
-        for person in people
-    }
-    # Reminded earlier in this round: skipped without rendering. The outbox's unique key
-    # keeps a single mail should two facilitators press the button at the same moment.
-    done = set(Email.objects.filter(key__in=wanted).values_list("key", flat=True))
-    queued = 0
+    # Reminded earlier in this round: skipped. The outbox's unique key keeps a single mail
+    # should two facilitators press the button at the same moment.
+    return _queue_asking(
+        evaluation=evaluation,
+        wanted={
+            reminder_key(evaluation=evaluation, person=person, round_number=round_number): person
+            for person in people
+        },
+    )
+
+
+def _queue_asking(*, evaluation: Evaluation, wanted: dict[str, Any]) -> int:
+    """Mail each of ``wanted`` (outbox key → person) that the evaluation waits for their
+    answer, in their language and zone; keys queued already are skipped without rendering.
+    All in one statement; return how many were queued."""
+    done = queued_keys(wanted)
+    mails = []
     for key, person in wanted.items():
         if key in done:
             continue
         language = language_of(person)
         with translation.override(language or translation.get_language()):
             context = _reminder_context(evaluation=evaluation, person=person)
-        queue_templated_email(
-            key=key,
-            to=person.email,
-            template="evaluation-reminder",
-            context=context,
-            language=language,
+        mails.append(
+            templated_email(
+                key=key,
+                to=person.email,
+                template="evaluation-reminder",
+                context=context,
+                language=language,
+            )
         )
-        queued += 1
-    return queued
+    queue_emails(mails)
+    return len(mails)
 
 
 def remind_non_respondents(
