@@ -27,7 +27,7 @@ from metlib.languages import language_of
 from metlib.outbox import Attachment, queue_emails, queued_keys, templated_email
 
 from .days import when_text
-from .feeds import COHORT_WIDE_ROLES, feed_of, with_details
+from .feeds import COHORT_WIDE_ROLES, with_details
 from .ics import calendar_for, event_link, event_uid
 from .models import CalendarDelivery, CalendarFeed, Event
 
@@ -174,9 +174,14 @@ def wants_invitations(people: Iterable[Any]) -> set[int]:
 def _feed_addresses(people: Sequence[Any]) -> dict[int, str]:
     """Each person's subscription address (webcal), their feed made if they had none."""
     feeds = {feed.person_id: feed for feed in CalendarFeed.objects.filter(person__in=people)}
-    for person in people:
-        if person.pk not in feeds:
-            feeds[person.pk] = feed_of(person=person)
+    missing = [person.pk for person in people if person.pk not in feeds]
+    if missing:
+        # Made in one statement (a cohort's first year: nobody has a feed yet). One made
+        # meanwhile, by a first visit to the calendar page say, is kept: hence the reading.
+        CalendarFeed.objects.bulk_create(
+            [CalendarFeed(person_id=pk) for pk in missing], ignore_conflicts=True
+        )
+        feeds |= {feed.person_id: feed for feed in CalendarFeed.objects.filter(person__in=missing)}
     addresses = {}
     for pk, feed in feeds.items():
         path = reverse("feeds:feed", kwargs={"person_id": pk, "secret": feed.secret})

@@ -335,18 +335,16 @@ def test_the_year_s_summary_subject_is_in_the_reader_s_language_and_plural(
 
 def _participants_with_invitations(cohort, make_member, count: int) -> None:
     for _ in range(count):
-        person = make_member(cohort, Role.PARTICIPANT)
-        choose(person, CalendarDelivery.Choice.BOTH)
-        CalendarFeed.objects.create(person=person)
+        choose(make_member(cohort, Role.PARTICIPANT), CalendarDelivery.Choice.BOTH)
 
 
 def test_a_year_for_more_people_writes_its_mails_in_the_same_number_of_queries(
     cohort, make_member, facilitator
 ):
     """Every mail of a generated year (a summary and eleven invitations each) is written in
-    one statement after one look for those queued already: the queries do not grow with the
-    number of people or of mails."""
-    CalendarFeed.objects.create(person=facilitator)
+    one statement after one look for those queued already, and the subscriptions the mails
+    link to are made in one for those who had none (a cohort's first year): the queries do
+    not grow with the number of people or of mails."""
 
     def queries_for_a_year(year: int) -> tuple[int, int]:
         rule = second_tuesdays(first_month=dt.date(year, 4, 1), last_month=dt.date(year + 1, 3, 1))
@@ -364,3 +362,4 @@ def test_a_year_for_more_people_writes_its_mails_in_the_same_number_of_queries(
     assert queries_for_a_year(2032) == (events, few)
     # The facilitator's summary; each of the twelve invited: a summary and an invitation per event.
     assert Email.objects.count() - before == 1 + 12 * (1 + events)
+    assert CalendarFeed.objects.count() == 13
