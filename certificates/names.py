@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort, Membership, Role
 from cohorts.permissions import Perm, has_cohort_perm
-from metlib.models import Email
-from metlib.outbox import queue_templated_email
+from metlib.outbox import queue_emails, queue_templated_email, queued_keys, templated_email
 
 from .models import Certificate, NameChange, PrintedName
 
@@ -53,8 +52,12 @@ def suggested_name(*, cohort: Cohort, person: Any) -> str:
     display name (enrolment fills a blank one with the candidate's name), or their email's
     local part, in that order."""
     saved = PrintedName.objects.filter(cohort=cohort, person=person).first()
+    return _suggestion(person, saved.name if saved is not None else None)
+
+
+def _suggestion(person: Any, saved: str | None) -> str:
     if saved is not None:
-        return saved.name
+        return saved
     return person.display_name.strip() or person.email.split("@")[0]
 
 
@@ -217,23 +220,29 @@ def remind_unconfirmed_names(
     )
     people = [m.user for m in unconfirmed]
     keys = {p.pk: name_reminder_key(cohort=cohort, person=p, day=today) for p in people}
-    done = set(Email.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    done = queued_keys(keys.values())
+    saved = dict(
+        PrintedName.objects.filter(cohort=cohort, person__in=people).values_list(
+            "person_id", "name"
+        )
+    )
     page = settings.SITE_URL + reverse("certificates:mine", kwargs={"cohort_slug": cohort.slug})
-    sent = 0
-    for person in people:
-        if keys[person.pk] in done:
-            continue
-        queue_templated_email(
+    mails = [
+        templated_email(
             key=keys[person.pk],
             to=person.email,
             template="certificate-name-reminder",
             context={
                 "cohort": cohort,
-                "suggested": suggested_name(cohort=cohort, person=person),
+                "suggested": _suggestion(person, saved.get(person.pk)),
                 "page_url": page,
             },
             language=getattr(person, "language", None),
         )
-        sent += 1
+        for person in people
+        if keys[person.pk] not in done
+    ]
+    queue_emails(mails)  # one statement; sent by tasks of 50 after commit
+    sent = len(mails)
     tomorrow = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(0), tzinfo=cohort.zone)
     return NameReminders(sent=sent, already=len(people) - sent, next_at=tomorrow)

@@ -76,3 +76,25 @@ def test_only_those_who_issue_certificates_remind(client, cohort, make_member, p
     client.force_login(make_member(cohort, Role.PARTICIPANT))
     assert client.post(page(cohort), {"action": "remind-names"}).status_code == 403
     assert not Email.objects.filter(key__startswith="printed-name-reminder:").exists()
+
+
+def test_reminding_more_people_takes_no_more_queries(
+    cohort, facilitator, make_member, people, django_assert_num_queries
+):
+    """Who is unconfirmed, the mails queued already, the names saved but unconfirmed, one
+    INSERT in its savepoint (the facilitator's roles are remembered after the first time):
+    the same at 3 people and at 13."""
+    day = dt.timedelta(days=1)
+    with time_machine.travel(EVENING, tick=False):
+        names.remind_unconfirmed_names(cohort=cohort, by=facilitator)
+    saved = make_member(cohort, Role.PARTICIPANT, display_name="Dee Saved")
+    names.PrintedName.objects.create(cohort=cohort, person=saved, name="Dee A. Saved")
+    with time_machine.travel(EVENING + day, tick=False), django_assert_num_queries(6):
+        assert names.remind_unconfirmed_names(cohort=cohort, by=facilitator).sent == 3
+    for number in range(10):
+        make_member(cohort, Role.PARTICIPANT, display_name=f"Late {number}")
+    with time_machine.travel(EVENING + 2 * day, tick=False), django_assert_num_queries(6):
+        assert names.remind_unconfirmed_names(cohort=cohort, by=facilitator).sent == 13
+    to_saved = Email.objects.filter(to=saved.email)
+    assert to_saved.count() == 2
+    assert all("“Dee A. Saved”" in mail.body_text for mail in to_saved)
