@@ -203,10 +203,21 @@ def templated_email(
     )
 
 
+# Keys looked up per query: PostgreSQL binds at most 65,535 parameters to a statement.
+KEYS_PER_QUERY = 10_000
+
+
 def queued_keys(keys: Iterable[str]) -> set[str]:
-    """Those of ``keys`` the outbox holds already, in one query: what a sender of many mails
-    skips without rendering them."""
-    return set(Email.objects.filter(key__in=list(keys)).values_list("key", flat=True))
+    """Those of ``keys`` the outbox holds already, in one query (one per 10,000 keys): what a
+    sender of many mails skips without rendering them."""
+    keys = list(keys)
+    return {
+        key
+        for start in range(0, len(keys), KEYS_PER_QUERY)
+        for key in Email.objects.filter(key__in=keys[start : start + KEYS_PER_QUERY]).values_list(
+            "key", flat=True
+        )
+    }
 
 
 def queue_templated_email(

@@ -20,6 +20,7 @@ from metlib.outbox import (
     OutgoingEmail,
     queue_email,
     queue_emails,
+    queued_keys,
     render_email,
     retry_delay,
     retry_failed_email,
@@ -468,3 +469,12 @@ def test_queue_emails_leaves_nothing_when_transaction_rolls_back(
 
     assert not Email.objects.exists()
     assert (callbacks, mail.outbox) == ([], [])
+
+
+def test_queued_keys_finds_them_across_many_queries(monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(outbox, "KEYS_PER_QUERY", 2)
+    for key in ("k:1", "k:4"):
+        make_email(key=key)
+
+    with django_assert_num_queries(3):
+        assert queued_keys(f"k:{n}" for n in range(6)) == {"k:1", "k:4"}
