@@ -172,6 +172,11 @@ def queue_emails(mails: Sequence[OutgoingEmail]) -> list[Email]:
     from .tasks import send_emails
 
     ids = [email.pk for email in emails]
+    if None in ids:  # a database that cannot return a bulk insert's ids (SQLite before 3.35)
+        by_key = dict(Email.objects.filter(key__in=[m.key for m in mails]).values_list("key", "pk"))
+        for email in emails:
+            email.pk = by_key[email.key]
+        ids = [email.pk for email in emails]
     for start in range(0, len(ids), SEND_BATCH):
         batch = ids[start : start + SEND_BATCH]
         transaction.on_commit(lambda batch=batch: send_emails.delay(email_ids=batch), robust=True)

@@ -478,3 +478,15 @@ def test_queued_keys_finds_them_across_many_queries(monkeypatch, django_assert_n
 
     with django_assert_num_queries(3):
         assert queued_keys(f"k:{n}" for n in range(6)) == {"k:1", "k:4"}
+
+
+def test_queue_emails_sends_them_where_the_database_returns_no_ids(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    # SQLite before 3.35 (which Django 5.2 still supports) returns no ids from a bulk insert.
+    monkeypatch.setattr(connections["default"].features, "can_return_rows_from_bulk_insert", False)
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = queue_emails(outgoing(3))
+
+    assert all(email.pk for email in queued)
+    assert sorted(message.subject for message in mail.outbox) == ["Mail 0", "Mail 1", "Mail 2"]
