@@ -31,6 +31,8 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse
 
+from metlib.fixed_statements import instance, selected_columns
+
 from .models import Cohort, Membership, Programme, Role
 
 
@@ -115,21 +117,15 @@ def cohort_roles(*, user: Any, cohort: Cohort) -> frozenset[str]:
 def _cohort_statement() -> tuple[str, list[str], list[str]]:
     """The statement of :func:`cohort_with_roles`, with the cohort's and the programme's
     field names in the order it reads them; written once from the models."""
-    cohort, programme = Cohort._meta, Programme._meta
-    columns = [f'"{cohort.db_table}"."{f.column}"' for f in cohort.concrete_fields] + [
-        f'"{programme.db_table}"."{f.column}"' for f in programme.concrete_fields
-    ]
+    cohort_columns, cohort_fields = selected_columns(Cohort)
+    programme_columns, programme_fields = selected_columns(Programme)
+    cohorts, programmes = (connection.ops.quote_name(m._meta.db_table) for m in (Cohort, Programme))
     sql = (
-        f"SELECT {', '.join(columns)}, {_roles_sql()}"  # noqa: S608 - names from the models
-        f' FROM "{cohort.db_table}" JOIN "{programme.db_table}"'
-        f' ON "{programme.db_table}"."id" = "{cohort.db_table}"."programme_id"'
-        f' WHERE "{cohort.db_table}"."slug" = %s'
+        f"SELECT {', '.join(cohort_columns + programme_columns)}, {_roles_sql()}"  # noqa: S608 - names from the models
+        f' FROM {cohorts} JOIN {programmes} ON {programmes}."id" = {cohorts}."programme_id"'
+        f' WHERE {cohorts}."slug" = %s'
     )
-    return (
-        sql,
-        [f.attname for f in cohort.concrete_fields],
-        [f.attname for f in programme.concrete_fields],
-    )
+    return sql, cohort_fields, programme_fields
 
 
 def cohort_with_roles(*, slug: str, user: Any) -> Cohort | None:
@@ -166,8 +162,8 @@ def _cohort_by_statement(*, slug: str, person: int | None) -> tuple[Cohort, int]
     if row is None:
         return None
     split = len(cohort_fields)
-    cohort = Cohort.from_db(connection.alias, cohort_fields, row[:split])
-    programme = Programme.from_db(connection.alias, programme_fields, row[split:-1])
+    cohort = instance(Cohort, cohort_fields, row[:split])
+    programme = instance(Programme, programme_fields, row[split:-1])
     Cohort.programme.field.set_cached_value(cohort, programme)
     return cohort, row[-1]
 

@@ -19,16 +19,17 @@ from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import backends
 from django.db import connection
 
+from .fixed_statements import instance, selected_columns
 from .models import User
 
 
 @cache
 def _user_statement() -> tuple[str, list[str]]:
     """``SELECT`` of every column of a user by id, and the field names in its order."""
-    meta = User._meta
-    columns = ", ".join(f'"{meta.db_table}"."{f.column}"' for f in meta.concrete_fields)
-    sql = f'SELECT {columns} FROM "{meta.db_table}" WHERE "{meta.db_table}"."id" = %s'  # noqa: S608 - names from the model
-    return sql, [f.attname for f in meta.concrete_fields]
+    columns, fields = selected_columns(User)
+    table = connection.ops.quote_name(User._meta.db_table)
+    sql = f'SELECT {", ".join(columns)} FROM {table} WHERE {table}."id" = %s'  # noqa: S608 - names from the model
+    return sql, fields
 
 
 def user_by_id(user_id: Any) -> User | None:
@@ -40,7 +41,7 @@ def user_by_id(user_id: Any) -> User | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, [user_id])
         row = cursor.fetchone()
-    return None if row is None else User.from_db(connection.alias, fields, row)
+    return None if row is None else instance(User, fields, row)
 
 
 class _ReadsUserByOneStatement:
